@@ -1,0 +1,79 @@
+"""Loopback addresses for Gateways and pods of one local environment.
+
+Linux routes all of 127.0.0.0/8 to the loopback interface, so every Gateway and every pod can have an
+address of its own without any network set-up, and several Gateways can listen on port 80 at once,
+as they would on a real cluster. Each environment takes its own second octet, so that several
+environments (parallel self-checks, a colleague's run) on one machine do not collide.
+
+Layout for second octet N: Gateways ``127.N.1.x``, pods ``127.N.(2..254).x``.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+
+
+def _bindable(address: str) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address, 0))
+        except OSError:
+            return False
+    return True
+
+
+def choose_second_octet(rng: random.Random | None = None) -> int:
+    """Pick a second octet whose addresses can be bound, avoiding 127.0.x.x (used by everyone else)."""
+    rng = rng or random.Random()
+    candidates = list(range(64, 255))
+    rng.shuffle(candidates)
+    for octet in candidates[:20]:
+        if _bindable(f"127.{octet}.1.1"):
+            return octet
+    raise OSError(
+        "cannot bind any 127.N.1.1 address: the local environment needs the whole 127.0.0.0/8 "
+        "on the loopback interface (standard on Linux)"
+    )
+
+
+class LoopbackAddresses:
+    """Hands out stable addresses: the same key always gets the same address until released."""
+
+    def __init__(self, second_octet: int) -> None:
+        self.second_octet = second_octet
+        self._lock = threading.Lock()
+        self._gateways: dict[str, str] = {}
+        self._pods: dict[str, str] = {}
+        self._next_gateway = 1
+        self._next_pod = 0
+
+    @property
+    def network(self) -> str:
+        return f"127.{self.second_octet}.0.0/16"
+
+    def gateway_address(self, key: str) -> str:
+        with self._lock:
+            if key not in self._gateways:
+                if self._next_gateway > 254:
+                    raise OSError("out of Gateway addresses (254 per local environment)")
+                self._gateways[key] = f"127.{self.second_octet}.1.{self._next_gateway}"
+                self._next_gateway += 1
+            return self._gateways[key]
+
+    def pod_address(self, key: str) -> str:
+        with self._lock:
+            if key not in self._pods:
+                third, fourth = divmod(self._next_pod, 254)
+                if third > 252:
+                    raise OSError("out of pod addresses")
+                self._pods[key] = f"127.{self.second_octet}.{third + 2}.{fourth + 1}"
+                self._next_pod += 1
+            return self._pods[key]
+
+    def release_pod(self, key: str) -> None:
+        # Addresses are not reused within one environment: a late packet for a deleted pod must not
+        # reach its successor, the same reason real clusters delay IP reuse.
+        with self._lock:
+            self._pods.pop(key, None)

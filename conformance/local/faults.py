@@ -1,0 +1,68 @@
+"""Named faults: each one breaks a single piece of spec behaviour of the reference gateway.
+
+A conformance test is only worth something if it can fail. ``--local-faults=a,b`` switches faults on;
+``gwconf selfcheck`` runs the suite once clean and once per fault and prints which tests each fault
+kills. A fault must break one behaviour the way a real implementation might get it wrong (ignore
+header matches, skip the ReferenceGrant check, never bump observedGeneration), never "everything".
+
+The catalogue of faults lives next to the code that honours them (``gateway/faults_controller.py``,
+``gateway/faults_dataplane.py``, ``pods/faults.py``); this module merges them and checks names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Component = Literal["controller", "dataplane", "pods"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    name: str
+    component: Component
+    breaks: str
+    """One sentence: which spec behaviour goes wrong, and how."""
+
+
+class UnknownFaultError(ValueError):
+    pass
+
+
+def catalog() -> Mapping[str, Fault]:
+    """Every fault the local environment knows, by name."""
+    from conformance.local.gateway.faults_controller import CONTROLLER_FAULTS
+    from conformance.local.gateway.faults_dataplane import DATAPLANE_FAULTS
+
+    merged: dict[str, Fault] = {}
+    for fault in (*CONTROLLER_FAULTS, *DATAPLANE_FAULTS):
+        if fault.name in merged:
+            raise RuntimeError(f"fault {fault.name!r} is declared twice")
+        merged[fault.name] = fault
+    return dict(sorted(merged.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveFaults:
+    """The set of faults switched on for one local environment. Empty means a clean reference gateway."""
+
+    names: frozenset[str] = frozenset()
+
+    def on(self, name: str) -> bool:
+        return name in self.names
+
+    @classmethod
+    def parse(cls, names: Iterable[str]) -> ActiveFaults:
+        known = catalog()
+        chosen = {n.strip() for n in names if n.strip()}
+        for name in sorted(chosen):
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" Did you mean {close[0]}?" if close else ""
+                raise UnknownFaultError(
+                    f"{name!r} is not a known fault of the local environment.{hint} "
+                    f"Known faults: {', '.join(known)}."
+                )
+        return cls(frozenset(chosen))

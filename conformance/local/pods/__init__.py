@@ -1,0 +1,1 @@
+"""Local pods: Deployments of the echo images become Pods whose containers are in-process echo servers."""
