@@ -62,7 +62,6 @@ class ActiveFaults:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f" Did you mean {close[0]}?" if close else ""
                 raise UnknownFaultError(
-                    f"{name!r} is not a known fault of the local environment.{hint} "
-                    f"Known faults: {', '.join(known)}."
+                    f"{name!r} is not a known fault of the local environment.{hint} Known faults: {', '.join(known)}."
                 )
         return cls(frozenset(chosen))

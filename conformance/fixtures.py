@@ -1,0 +1,139 @@
+"""The public fixtures of the plugin. No hooks here.
+
+Session fixtures hold the run's shared state (``conformance_session``), and small fixtures expose single
+values that a conftest may override (``gateway_class_name``, ``supported_features``, ``timeout_config``).
+An autouse fixture does for each conformance test what upstream's ``ConformanceTest.Run`` does: gate on
+features and skip lists, apply the manifests, and clean them up afterwards. Heavy set-up happens only
+for items whose module declares ``CONFORMANCE``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conformance import selection
+from conformance.kube.apply import BundleError, apply_objects, read_bundle
+from conformance.kube.errors import KubeError
+from conformance.kube.facade import Kube
+from conformance.probes.http import HTTPProbe
+from conformance.recorder import PROP_GATE
+from conformance.resources import bundle_path
+from conformance.session import ConformanceSession, SetupError
+
+if TYPE_CHECKING:
+    from conformance.features import FeatureName
+    from conformance.options import Options
+    from conformance.timeouts import TimeoutConfig
+
+__all__ = ["HTTPProbe", "Kube"]
+
+
+@pytest.fixture(scope="session")
+def conformance_options(request: pytest.FixtureRequest) -> Options:
+    """The run's effective options (frozen)."""
+    from conformance.plugin import options_of
+
+    return options_of(request.config)
+
+
+@pytest.fixture(scope="session")
+def conformance_session(request: pytest.FixtureRequest, conformance_options: Options) -> Generator[ConformanceSession]:
+    """Cluster, implementation and base resources for the whole run (started on first use)."""
+    from conformance.plugin import LISTENER_KEY
+
+    listener = request.config.stash[LISTENER_KEY]
+    session = ConformanceSession(conformance_options, report_dir=listener.report_dir)
+    try:
+        try:
+            facts = session.start()
+        except (SetupError, KubeError, AssertionError, OSError) as err:
+            raise SetupError(f"gateway-conformance setup failed: {err}") from err
+        listener.set_facts(facts)
+        yield session
+    finally:
+        # Teardown problems must be visible but must not mask the test results.
+        problems = session.close()
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        for problem in problems:
+            if reporter is not None:
+                reporter.write_line(f"gateway-conformance cleanup: {problem}", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def kube(conformance_session: ConformanceSession) -> Kube:
+    """Cluster access with upstream-style status helpers (``conformance.kube.facade.Kube``)."""
+    assert conformance_session.kube is not None
+    return conformance_session.kube
+
+
+@pytest.fixture(scope="session")
+def http(conformance_session: ConformanceSession) -> HTTPProbe:
+    """HTTP traffic to Gateways with upstream's comparison and eventual-consistency rules."""
+    assert conformance_session.http is not None
+    return conformance_session.http
+
+
+@pytest.fixture(scope="session")
+def gateway_class_name(conformance_options: Options) -> str:
+    return conformance_options.gateway_class
+
+
+@pytest.fixture(scope="session")
+def controller_name(conformance_session: ConformanceSession) -> str:
+    assert conformance_session.facts is not None
+    return conformance_session.facts.controller_name
+
+
+@pytest.fixture(scope="session")
+def supported_features(conformance_session: ConformanceSession) -> frozenset[FeatureName]:
+    assert conformance_session.facts is not None
+    return conformance_session.facts.supported.features
+
+
+@pytest.fixture(scope="session")
+def timeout_config(conformance_options: Options) -> TimeoutConfig:
+    return conformance_options.timeout_config
+
+
+_LAST_TEST_END: list[float] = []
+
+
+@pytest.fixture(autouse=True)
+def _gwconf_conformance_test(request: pytest.FixtureRequest) -> Generator[None]:
+    """Gate, apply manifests, run, clean up: upstream's ConformanceTest.Run around each test body."""
+    from conformance.plugin import TEST_KEY
+
+    test = request.node.stash.get(TEST_KEY, None)
+    if test is None:
+        yield
+        return
+    session: ConformanceSession = request.getfixturevalue("conformance_session")
+    options = session.options
+    assert session.facts is not None and session.client is not None and session.fill is not None
+    gate = selection.gate(test, options, session.facts.supported)
+    if gate.outcome is not None:
+        request.node.user_properties.append((PROP_GATE, str(gate.outcome)))
+        pytest.skip(gate.reason)
+    isolation = options.timeout_config.test_isolation
+    if isolation and _LAST_TEST_END:
+        time.sleep(isolation)  # requested by the user (TestIsolation), not a wait for state
+    cleanup = session.new_test_cleanup() if options.cleanup_test_resources else None
+    module_file = Path(str(request.node.fspath))
+    try:
+        for name in test.manifests:
+            path = bundle_path(module_file, name)
+            apply_objects(session.client, read_bundle(path), session.fill, cleanup=cleanup, where=str(path))
+        yield
+    except (BundleError, KubeError) as err:
+        pytest.fail(f"applying the manifests of {test.short_name} failed: {err}", pytrace=False)
+    finally:
+        _LAST_TEST_END[:] = [time.monotonic()]
+        if cleanup is not None:
+            problems = cleanup.run()
+            if problems:
+                pytest.fail("cleanup failed: " + "; ".join(problems), pytrace=False)

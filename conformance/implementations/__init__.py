@@ -1,0 +1,1 @@
+"""Installers: put a Gateway API implementation on a cluster and say which GatewayClass it serves."""

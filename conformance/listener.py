@@ -1,0 +1,84 @@
+"""Collects conformance outcomes during the run and writes results.json and the reports at the end.
+
+A plugin object (registered by ``conformance.plugin``) rather than module-level hooks, because
+``pytest_runtest_logreport`` gets no config: the object holds it. It sees every report, including
+subtest reports and, under pytest-xdist, the workers' reports on the controller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conformance.recorder import PROP_SHORT_NAME, Recorder
+
+if TYPE_CHECKING:
+    from conformance.options import Options
+    from conformance.results import TestRecord
+    from conformance.session import RunFacts
+
+
+class ResultsListener:
+    def __init__(self, config: pytest.Config, options: Options) -> None:
+        self._config = config
+        self._options = options
+        self._recorder: Recorder | None = None
+        self.records: list[TestRecord] = []
+        self.written: list[Path] = []
+
+    @property
+    def recorder(self) -> Recorder:
+        """Created on first use: only runs with conformance tests get a report directory."""
+        if self._recorder is None:
+            base = self._options.reports_dir
+            if not base.is_absolute():
+                base = Path(self._config.invocation_params.dir) / base
+            self._recorder = Recorder.create(self._options, base)
+        return self._recorder
+
+    @property
+    def report_dir(self) -> Path:
+        return self.recorder.directory
+
+    def set_facts(self, facts: RunFacts) -> None:
+        self.recorder.set_facts(facts)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self._recorder is None and not any(name == PROP_SHORT_NAME for name, _ in report.user_properties):
+            return
+        record = self.recorder.observe(report)
+        if record is not None:
+            self.records.append(record)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self._recorder is None:
+            return
+        self._recorder.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+        from conformance.reports.output import write_reports
+
+        self.written = [
+            self._recorder.results_path,
+            *write_reports(self._recorder.run, self._recorder.directory, report_output=self._options.report_output),
+        ]
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self._recorder is None:
+            return
+        terminalreporter.section("gateway-conformance")
+        colours = {"SUCCEEDED": {"green": True}, "FAILED": {"red": True}, "INTERRUPTED": {"red": True}}
+        width = max((len(r.outcome) for r in self.records), default=9)
+        for record in self.records:
+            line = f"{record.outcome:<{width}}  {record.short_name} ({record.duration:.1f}s)"
+            if record.outcome not in ("SUCCEEDED", "FAILED") and record.reason:
+                line += f": {record.reason.splitlines()[0]}"
+            terminalreporter.write_line(line, **colours.get(record.outcome, {"yellow": True}))
+        counts: dict[str, int] = {}
+        for record in self.records:
+            counts[record.outcome] = counts.get(record.outcome, 0) + 1
+        summary = ", ".join(f"{n} {k.lower()}" for k, n in sorted(counts.items()))
+        terminalreporter.write_line(summary or "no conformance test ran")
+        for path in self.written:
+            terminalreporter.write_line(f"wrote {path}")

@@ -1,0 +1,145 @@
+"""The pytest plugin (entry point ``pytest11``): options, collection, reporting. Hooks only.
+
+It is inert unless conformance tests are collected: options are parsed (so typos fail fast), but no
+cluster starts and nothing is written until an item whose module declares ``CONFORMANCE`` runs.
+Fixtures live in ``conformance.fixtures``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import options as opts
+from conformance.listener import ResultsListener
+from conformance.metadata import ConformanceTest
+from conformance.recorder import PROP_DESCRIPTION, PROP_FEATURES, PROP_PROVISIONAL, PROP_SHORT_NAME
+from conformance.suggest import did_you_mean
+from conformance.timeouts import differences
+
+pytest_plugins = ("conformance.fixtures",)
+
+OPTIONS_KEY = pytest.StashKey[opts.Resolved]()
+LISTENER_KEY = pytest.StashKey[ResultsListener]()
+TEST_KEY = pytest.StashKey[ConformanceTest]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gateway-conformance", "Gateway API conformance")
+    for spec in opts.SPECS:
+        kwargs: dict[str, object] = {"dest": opts.dest(spec), "default": None, "help": spec.help}
+        if spec.is_flag:
+            group.addoption(spec.flag, nargs="?", const="true", metavar="BOOL", **kwargs)
+            if spec.negatable:
+                group.addoption(
+                    "--no-" + spec.flag.removeprefix("--"),
+                    action="store_const",
+                    const="false",
+                    dest=opts.dest(spec),
+                    help=f"Same as {spec.flag}=false",
+                )
+        else:
+            group.addoption(spec.flag, metavar=spec.metavar, **kwargs)
+        if spec.ini:
+            parser.addini(spec.ini, spec.help, type="string", default=None)
+
+
+def _resolve(config: pytest.Config) -> opts.Resolved:
+    cli = {spec.flag: getattr(config.option, opts.dest(spec), None) for spec in opts.SPECS}
+    ini: dict[str, object] = {}
+    for spec in opts.SPECS:
+        if spec.ini:
+            value = config.getini(spec.ini)
+            ini[spec.flag] = value if value not in (None, "") else None
+    try:
+        resolved = opts.resolve(cli, ini)
+    except opts.OptionsError as err:
+        raise pytest.UsageError(str(err)) from None
+    if resolved.options.local_faults:
+        from conformance.local.faults import ActiveFaults, UnknownFaultError
+
+        try:
+            ActiveFaults.parse(resolved.options.local_faults)
+        except UnknownFaultError as err:
+            raise pytest.UsageError(f"--local-faults: {err}") from None
+    return resolved
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "conformance(short_name): a Gateway API conformance test (set from the module's CONFORMANCE)"
+    )
+    resolved = _resolve(config)
+    config.stash[OPTIONS_KEY] = resolved
+    listener = ResultsListener(config, resolved.options)
+    config.stash[LISTENER_KEY] = listener
+    config.pluginmanager.register(listener, "gateway-conformance-results")
+    config.add_cleanup(lambda: config.pluginmanager.unregister(listener))
+
+
+def options_of(config: pytest.Config) -> opts.Options:
+    return config.stash[OPTIONS_KEY].options
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    seen: dict[str, str] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        test = getattr(module, "CONFORMANCE", None)
+        if not isinstance(test, ConformanceTest):
+            continue
+        if test.short_name in seen and seen[test.short_name] != item.nodeid:
+            raise pytest.UsageError(
+                f"two tests declare the short name {test.short_name}: {seen[test.short_name]} and {item.nodeid}"
+            )
+        seen[test.short_name] = item.nodeid
+        item.stash[TEST_KEY] = test
+        item.add_marker(pytest.mark.conformance(test.short_name))
+        item.user_properties += [
+            (PROP_SHORT_NAME, test.short_name),
+            (PROP_FEATURES, ",".join(test.features)),
+            (PROP_PROVISIONAL, "true" if test.provisional else "false"),
+            (PROP_DESCRIPTION, test.description),
+        ]
+    options = options_of(config)
+    if seen and options.run_test and options.run_test not in seen:
+        raise pytest.UsageError(
+            f"--run-test: no collected test is named {options.run_test!r}.{did_you_mean(options.run_test, seen)}"
+        )
+    unknown = sorted(name for name in options.skip_tests if seen and name not in seen)
+    if unknown:
+        hint = did_you_mean(unknown[0], seen)
+        raise pytest.UsageError(f"--skip-tests: no collected test is named {', '.join(unknown)}.{hint}")
+
+
+def has_conformance_items(session: pytest.Session) -> bool:
+    return any(TEST_KEY in item.stash for item in session.items)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    options = options_of(config)
+    parts = [f"cluster={options.cluster}", f"class={options.gateway_class}"]
+    if options.implementation:
+        parts.append(f"implementation={options.implementation}")
+    if options.all_features:
+        parts.append(
+            "features=all" + (f" minus {len(options.exempt_features)} exempt" if options.exempt_features else "")
+        )
+    elif options.supported_features:
+        parts.append(f"features={len(options.supported_features)} supported/{len(options.exempt_features)} exempt")
+    else:
+        parts.append("features=from GatewayClass status")
+    parts.append("profiles=" + (",".join(options.conformance_profiles) if options.conformance_profiles else "inferred"))
+    if options.run_test:
+        parts.append(f"run-test={options.run_test}")
+    if options.skip_tests:
+        parts.append(f"skip-tests={len(options.skip_tests)}")
+    if options.local_faults:
+        parts.append(f"local-faults={','.join(options.local_faults)}")
+    if options.local_latency:
+        parts.append(f"local-latency={options.local_latency:g}s+{options.local_jitter:g}s")
+    changed = differences(options.timeout_config)
+    if options.timeout_scale != 1.0:
+        parts.append(f"timeouts x{options.timeout_scale:g}")
+    elif changed:
+        parts.append("timeouts: " + ", ".join(f"{k}={v:g}" for k, v in changed.items()))
+    return ["gateway-conformance: " + ", ".join(parts)]
