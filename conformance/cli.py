@@ -37,7 +37,7 @@ def cmd_selfcheck(args: argparse.Namespace, rest: list[str]) -> int:
         except UnknownFaultError as err:
             print(f"gwconf selfcheck: --faults: {err}", file=sys.stderr)
             return 2
-    return selfcheck.main(faults, rest, Path(args.reports_dir).resolve(), args.parallel)
+    return selfcheck.main(faults, rest, Path(args.reports_dir).resolve(), args.parallel, strict=args.strict)
 
 
 def cmd_features(args: argparse.Namespace, rest: list[str]) -> int:
@@ -74,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--faults", help="comma list of faults to use (default: all)")
     check.add_argument("--reports-dir", default="reports", help="where to write the runs (default: reports)")
+    check.add_argument("--strict", action="store_true", help="also fail when a fault is caught by no test")
     check.add_argument(
         "--parallel", type=int, default=os.cpu_count() or 2, help="runs at once (default: number of CPUs)"
     )

@@ -47,7 +47,11 @@ def conformance_session(request: pytest.FixtureRequest, conformance_options: Opt
     from conformance.plugin import LISTENER_KEY
 
     listener = request.config.stash[LISTENER_KEY]
-    session = ConformanceSession(conformance_options, report_dir=listener.report_dir)
+    session = ConformanceSession(
+        conformance_options,
+        report_dir=listener.report_dir,
+        run_test_features=listener.features_of(conformance_options.run_test),
+    )
     try:
         try:
             facts = session.start()

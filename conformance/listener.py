@@ -27,6 +27,8 @@ class ResultsListener:
         self._recorder: Recorder | None = None
         self.records: list[TestRecord] = []
         self.written: list[Path] = []
+        self.catalogue: dict[str, dict[str, object]] = {}
+        """Every conformance test collected (set at collection), for the support matrix."""
 
     @property
     def recorder(self) -> Recorder:
@@ -36,7 +38,13 @@ class ResultsListener:
             if not base.is_absolute():
                 base = Path(self._config.invocation_params.dir) / base
             self._recorder = Recorder.create(self._options, base)
+            self._recorder.run.catalogue = dict(self.catalogue)
         return self._recorder
+
+    def features_of(self, short_name: str) -> frozenset[str]:
+        entry = self.catalogue.get(short_name) or {}
+        features = entry.get("features")
+        return frozenset(str(f) for f in features) if isinstance(features, list) else frozenset()
 
     @property
     def report_dir(self) -> Path:

@@ -80,8 +80,10 @@ def options_of(config: pytest.Config) -> opts.Options:
     return config.stash[OPTIONS_KEY].options
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect: the catalogue lists every collected test
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     seen: dict[str, str] = {}
+    catalogue: dict[str, dict[str, object]] = {}
     for item in items:
         module = getattr(item, "module", None)
         test = getattr(module, "CONFORMANCE", None)
@@ -92,14 +94,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 f"two tests declare the short name {test.short_name}: {seen[test.short_name]} and {item.nodeid}"
             )
         seen[test.short_name] = item.nodeid
+        catalogue[test.short_name] = {"features": [str(f) for f in test.features], "provisional": test.provisional}
         item.stash[TEST_KEY] = test
         item.add_marker(pytest.mark.conformance(test.short_name))
+        item.extra_keyword_matches.add(test.short_name)  # so that -k HTTPRouteSimpleSameNamespace selects it
         item.user_properties += [
             (PROP_SHORT_NAME, test.short_name),
             (PROP_FEATURES, ",".join(test.features)),
             (PROP_PROVISIONAL, "true" if test.provisional else "false"),
             (PROP_DESCRIPTION, test.description),
         ]
+    config.stash[LISTENER_KEY].catalogue = catalogue
     options = options_of(config)
     if seen and options.run_test and options.run_test not in seen:
         raise pytest.UsageError(
@@ -111,8 +116,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         raise pytest.UsageError(f"--skip-tests: no collected test is named {', '.join(unknown)}.{hint}")
 
 
-def has_conformance_items(session: pytest.Session) -> bool:
-    return any(TEST_KEY in item.stash for item in session.items)
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    """With --collect-only, list the conformance tests by upstream short name (the key reports use)."""
+    if not config.option.collectonly:
+        return []
+    names = [item.stash[TEST_KEY].short_name for item in items if TEST_KEY in item.stash]
+    return [f"gateway-conformance: {len(names)} conformance test(s):", *(f"  {n}" for n in names)] if names else []
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

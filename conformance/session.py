@@ -106,9 +106,13 @@ def merge_info(defaults: ImplementationInfo, given: ImplementationInfo) -> Imple
 
 
 class ConformanceSession:
-    def __init__(self, options: Options, *, report_dir: Path | None = None) -> None:
+    def __init__(
+        self, options: Options, *, report_dir: Path | None = None, run_test_features: frozenset[str] = frozenset()
+    ) -> None:
         self.options = options
         self.report_dir = report_dir
+        self.run_test_features = run_test_features
+        """Features of the --run-test test: it runs whatever the supported set says, so its needs count too."""
         self.provider: ClusterProvider | None = None
         self.cluster: Cluster | None = None
         self.client: KubeClient | None = None
@@ -167,7 +171,7 @@ class ConformanceSession:
             supported=supported,
             implementation=info,
         )
-        if FeatureName.GATEWAY in supported:
+        if FeatureName.GATEWAY in supported or FeatureName.GATEWAY in self.run_test_features:
             self._setup_base()
         return self.facts
 

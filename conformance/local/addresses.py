@@ -14,27 +14,34 @@ import random
 import socket
 import threading
 
-
-def _bindable(address: str) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((address, 0))
-        except OSError:
-            return False
-    return True
+#: Every environment holds a socket bound to 127.N.0.1 on this port for its lifetime: a second environment
+#: that picks the same N fails to bind it and moves on. (Probing a pod or Gateway address would not do:
+#: binding an ephemeral port on an address always works, whoever else uses that address.)
+RESERVATION_PORT = 47011
 
 
-def choose_second_octet(rng: random.Random | None = None) -> int:
-    """Pick a second octet whose addresses can be bound, avoiding 127.0.x.x (used by everyone else)."""
+def reserve_second_octet(rng: random.Random | None = None) -> tuple[int, socket.socket]:
+    """Pick a second octet no other local environment on this machine holds, and hold it.
+
+    127.0.x.x is avoided (everyone else lives there). Keep the returned socket open as long as the
+    addresses are in use; closing it releases the octet.
+    """
     rng = rng or random.Random()
     candidates = list(range(64, 255))
     rng.shuffle(candidates)
-    for octet in candidates[:20]:
-        if _bindable(f"127.{octet}.1.1"):
-            return octet
+    last_error: OSError | None = None
+    for octet in candidates:
+        holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            holder.bind((f"127.{octet}.0.1", RESERVATION_PORT))
+        except OSError as err:
+            holder.close()
+            last_error = err
+            continue
+        return octet, holder
     raise OSError(
-        "cannot bind any 127.N.1.1 address: the local environment needs the whole 127.0.0.0/8 "
-        "on the loopback interface (standard on Linux)"
+        "cannot reserve any 127.N.0.0/16 block: the local environment needs the whole 127.0.0.0/8 on the "
+        f"loopback interface (standard on Linux), and at most 191 environments at once ({last_error})"
     )
 
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 FAKE_CONFTEST = textwrap.dedent(
-    '''
+    """
     import pytest
     from conformance.kube.apply import Fill
     from conformance.options import ImplementationInfo
@@ -39,19 +39,21 @@ FAKE_CONFTEST = textwrap.dedent(
         session = FakeSession(conformance_options, PUBLISHED)
         request.config.stash[LISTENER_KEY].set_facts(session.facts)
         return session
-    '''
+    """
 )
 
 SUITE = textwrap.dedent(
-    '''
+    """
     from conformance import ConformanceTest, FeatureName as F
 
-    CONFORMANCE = ConformanceTest(short_name="{name}", description="d", features=({features},), provisional={provisional})
+    CONFORMANCE = ConformanceTest(
+        short_name="{name}", description="d", features=({features},), provisional={provisional}
+    )
 
 
     def test_it():
         assert {passes}, "the check failed"
-    '''
+    """
 )
 
 
@@ -63,7 +65,11 @@ def scaffold(pytester: pytest.Pytester):  # type: ignore[no-untyped-def]
         pytester.makeconftest(f"PUBLISHED = {published!r}\n" + FAKE_CONFTEST)
         for name, (features, passes, provisional) in tests.items():
             pytester.makepyfile(
-                **{f"test_{name.lower()}": SUITE.format(name=name, features=features, passes=passes, provisional=provisional)}
+                **{
+                    f"test_{name.lower()}": SUITE.format(
+                        name=name, features=features, passes=passes, provisional=provisional
+                    )
+                }
             )
 
     return make

@@ -37,9 +37,16 @@ def test_ini_values_are_used_and_cli_wins(pytester: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--supported-features=HTTPRouteQuery"], "*'HTTPRouteQuery' is not a known feature in --supported-features. Did you mean HTTPRouteQueryParamMatching?*"),
+        (
+            ["--supported-features=HTTPRouteQuery"],
+            "*'HTTPRouteQuery' is not a known feature in --supported-features. "
+            "Did you mean HTTPRouteQueryParamMatching?*",
+        ),
         (["--conformance-profiles=GATEWAY-HTTPS"], "*Did you mean GATEWAY-HTTP? Valid profiles:*"),
-        (["--cluster=kindd"], "*'kindd' is not a cluster provider. Did you mean kind? Valid choices: local, kind, kubeconfig.*"),
+        (
+            ["--cluster=kindd"],
+            "*'kindd' is not a cluster provider. Did you mean kind? Valid choices: local, kind, kubeconfig.*",
+        ),
         (["--local-faults=no-such-fault"], "*--local-faults: 'no-such-fault' is not a known fault*Known faults:*"),
     ],
 )
@@ -59,7 +66,9 @@ def test_plugin_is_inert_without_conformance_tests(pytester: pytest.Pytester) ->
 
 
 def test_unsupported_features_skip_with_upstream_text(pytester: pytest.Pytester, scaffold) -> None:  # type: ignore[no-untyped-def]
-    scaffold(["Gateway", "HTTPRoute"], {"HTTPRouteA": (HTTP, True, False), "HTTPRouteQ": (QUERY, True, False)})
+    scaffold(
+        ["Gateway", "HTTPRoute", "ReferenceGrant"], {"HTTPRouteA": (HTTP, True, False), "HTTPRouteQ": (QUERY, True, False)}
+    )
     result = pytester.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(["*Skipping HTTPRouteQ: suite does not support HTTPRouteQueryParamMatching*"])
@@ -92,7 +101,8 @@ def test_run_test_lifts_the_feature_gate(pytester: pytest.Pytester, scaffold) ->
     result = pytester.runpytest("--run-test=HTTPRouteQ")
     result.assert_outcomes(passed=1, skipped=1)
     outcomes = {t["short_name"]: t["outcome"] for t in results(pytester)["tests"]}
-    assert outcomes == {"HTTPRouteA": "SKIPPED", "HTTPRouteQ": "SUCCEEDED"}
+    # As upstream, --run-test turns feature inference off: the other test is recorded as not supported.
+    assert outcomes == {"HTTPRouteA": "NOT_SUPPORTED", "HTTPRouteQ": "SUCCEEDED"}
 
 
 def test_unknown_run_test_suggests(pytester: pytest.Pytester, scaffold) -> None:  # type: ignore[no-untyped-def]

@@ -61,16 +61,21 @@ def test_gatewayclass_controller_and_namespace_labels() -> None:
 
 
 def test_placeholders_in_any_string() -> None:
-    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}, "data": {"k": "class={GATEWAY_CLASS_NAME}"}}
+    cm = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "namespace": "n"},
+        "data": {"k": "class={GATEWAY_CLASS_NAME}"},
+    }
     assert fill(cm, FILL)["data"]["k"] == "class=my-class"
 
 
 def test_bundle_errors_name_the_document(tmp_path: Path) -> None:
-    with pytest.raises(BundleError, match="b.yaml, document 1 .*missing metadata.name"):
+    with pytest.raises(BundleError, match=r"b.yaml, document 1 .*missing metadata.name"):
         parse_bundle("apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: B\n", "b.yaml")
-    with pytest.raises(BundleError, match="b.yaml, document 0: expected a Kubernetes object"):
+    with pytest.raises(BundleError, match=r"b.yaml, document 0: expected a Kubernetes object"):
         parse_bundle("- just a list\n", "b.yaml")
-    with pytest.raises(BundleError, match="b.yaml is not valid YAML"):
+    with pytest.raises(BundleError, match=r"b.yaml is not valid YAML"):
         parse_bundle("a: [\n", "b.yaml")
     with pytest.raises(BundleError, match="cannot read manifest bundle"):
         read_bundle(tmp_path / "missing.yaml")

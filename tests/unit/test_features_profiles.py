@@ -78,7 +78,10 @@ def test_unknown_profile_lists_valid_ones() -> None:
 
 
 def test_profiles_keep_order_and_drop_duplicates() -> None:
-    assert resolve_profiles(["MESH-HTTP", "GATEWAY-HTTP", "MESH-HTTP"]) == (ProfileName.MESH_HTTP, ProfileName.GATEWAY_HTTP)
+    assert resolve_profiles(["MESH-HTTP", "GATEWAY-HTTP", "MESH-HTTP"]) == (
+        ProfileName.MESH_HTTP,
+        ProfileName.GATEWAY_HTTP,
+    )
 
 
 def test_extended_membership() -> None:

@@ -34,7 +34,9 @@ def echo(request: httpx.Request, pod: str = "infra-backend-v1-abc-xyz", namespac
     return httpx.Response(200, json=body)
 
 
-def probe(handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None, **kw: object) -> HTTPProbe:
+def probe(
+    handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None, **kw: object
+) -> HTTPProbe:
     return HTTPProbe(TimeoutConfig(), transport=httpx.MockTransport(handler), clock=clock or FakeClock(), **kw)  # type: ignore[arg-type]
 
 
@@ -171,6 +173,10 @@ def test_case_names_follow_upstream() -> None:
 
 
 def test_echo_json_with_unexpected_shape_is_tolerated() -> None:
-    p = probe(lambda request: httpx.Response(200, content=json.dumps(["not", "an", "object"]), headers={"content-type": "application/json"}))
+    p = probe(
+        lambda request: httpx.Response(
+            200, content=json.dumps(["not", "an", "object"]), headers={"content-type": "application/json"}
+        )
+    )
     with pytest.raises(ProbeFailure, match="expected path to be /, got"):
         p.expect_eventually_consistent_response("10.1.2.3:80", ExpectedResponse())

@@ -84,7 +84,7 @@ def test_options_file_must_be_yaml_mapping(tmp_path: Path) -> None:
 
 
 def test_missing_options_file() -> None:
-    with pytest.raises(OptionsError, match="cannot read /nonexistent/opts.yaml"):
+    with pytest.raises(OptionsError, match=r"cannot read /nonexistent/opts.yaml"):
         resolve(cli(conformance_options_file="/nonexistent/opts.yaml"))
 
 
@@ -101,7 +101,9 @@ def test_overlapping_supported_and_exempt() -> None:
 def test_unknown_cluster_value() -> None:
     with pytest.raises(OptionsError) as err:
         resolve(cli(cluster="kin"))
-    assert "'kin' is not a cluster provider. Did you mean kind? Valid choices: local, kind, kubeconfig." in str(err.value)
+    assert "'kin' is not a cluster provider. Did you mean kind? Valid choices: local, kind, kubeconfig." in str(
+        err.value
+    )
 
 
 def test_kubeconfig_implies_kubeconfig_cluster(tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ from conformance.results import Outcome, load
 PROPS = [(PROP_SHORT_NAME, "HTTPRouteX"), (PROP_FEATURES, "Gateway,HTTPRoute"), (PROP_PROVISIONAL, "false")]
 
 
-def report(when: str, outcome: str, *, props: list[tuple[str, object]] | None = None, longrepr: object = None) -> pytest.TestReport:
+def report(
+    when: str, outcome: str, *, props: list[tuple[str, object]] | None = None, longrepr: object = None
+) -> pytest.TestReport:
     return pytest.TestReport(
         nodeid="suites/x.py::test_x",
         location=("suites/x.py", 1, "test_x"),

@@ -97,7 +97,9 @@ def test_listener_conditions_for_named_listeners_only() -> None:
 
 def test_no_accepted_parents_and_zero_routes() -> None:
     assert st.no_accepted_parents(route([])) is None
-    assert st.no_accepted_parents(route([parent(conditions=[cond("Accepted", "False", "NotAllowedByListeners")])])) is None
+    assert (
+        st.no_accepted_parents(route([parent(conditions=[cond("Accepted", "False", "NotAllowedByListeners")])])) is None
+    )
     assert st.no_accepted_parents(route([parent()])) is not None
     assert st.zero_routes(gateway([])) is None
     assert st.zero_routes(gateway([listener("http", 0, [], [])])) is None

@@ -68,7 +68,7 @@ def test_mapping_takes_go_durations_and_nanoseconds() -> None:
 def test_mapping_rejects_unknown_keys_and_bad_values() -> None:
     with pytest.raises(TimeoutConfigError, match="unknown timeoutConfig key 'maxTimeToConsistancy'"):
         from_mapping({"maxTimeToConsistancy": "1s"}, base=TimeoutConfig(), where="opts.yaml")
-    with pytest.raises(TimeoutConfigError, match="opts.yaml: timeoutConfig.createTimeout"):
+    with pytest.raises(TimeoutConfigError, match=r"opts.yaml: timeoutConfig.createTimeout"):
         from_mapping({"createTimeout": "soon"}, base=TimeoutConfig(), where="opts.yaml")
 
 

@@ -51,11 +51,11 @@ class ObjectStore(Protocol):
         namespace: str | None = None,
         label_selector: str | None = None,
     ) -> list[JSONObject]:
-        """Return the objects of a resource (all namespaces when namespace is None), sorted by namespace/name."""
+        """Objects of a resource (all namespaces when namespace is None), sorted by namespace/name."""
         ...
 
     def create(self, resource: str, obj: JSONObject) -> JSONObject:
-        """Create like POST: fills uid, resourceVersion, generation, creationTimestamp. ConflictError if it exists."""
+        """Create like POST (fills uid, resourceVersion, generation, creationTimestamp); ConflictError if taken."""
         ...
 
     def replace(self, resource: str, obj: JSONObject) -> JSONObject:
@@ -77,5 +77,5 @@ class ObjectStore(Protocol):
         ...
 
     def subscribe(self, resources: Iterable[str], listener: Listener) -> Callable[[], None]:
-        """Call ``listener`` for every committed change of the given resources; return an unsubscribe function."""
+        """Call ``listener`` for every committed change of these resources; returns an unsubscribe function."""
         ...

@@ -90,6 +90,9 @@ class Rule:
     retry: JSONObject | None = None
     extra: JSONObject = field(default_factory=dict)
     """Room for later rule fields (session persistence, CORS, ...) without changing this seam."""
+    mirrors: tuple[Backend, ...] = ()
+    """The backendRefs of the rule-level ``RequestMirror`` filters, resolved, in the order those filters
+    appear in ``filters`` (the data plane never reads the store, so it cannot resolve them itself)."""
 
 
 @dataclass(frozen=True, slots=True)

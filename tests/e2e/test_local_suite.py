@@ -1,0 +1,54 @@
+"""The whole ported suite against the local environment, as ``nox -s conformance`` runs it."""
+
+from __future__ import annotations
+
+import yaml
+
+EXPECTED = {
+    "GatewayClassObservedGenerationBump",
+    "GatewayObservedGenerationBump",
+    "GatewayInvalidRouteKind",
+    "GatewayWithAttachedRoutes",
+    "HTTPRouteSimpleSameNamespace",
+    "HTTPRouteCrossNamespace",
+    "HTTPRouteExactPathMatching",
+    "HTTPRouteMatching",
+    "HTTPRouteMatchingAcrossRoutes",
+    "HTTPRouteHeaderMatching",
+    "HTTPRouteHostnameIntersection",
+    "HTTPRouteListenerHostnameMatching",
+    "HTTPRouteReferenceGrant",
+    "HTTPRouteInvalidCrossNamespaceBackendRef",
+    "HTTPRouteInvalidBackendRefUnknownKind",
+    "HTTPRouteInvalidNonExistentBackendRef",
+    "HTTPRouteWeight",
+}
+
+
+def test_every_ported_test_passes_and_the_reports_are_written(run_suite) -> None:  # type: ignore[no-untyped-def]
+    run = run_suite()
+    assert run.returncode == 0, run.output[-3000:]
+    outcomes = run.outcomes
+    assert set(outcomes) >= EXPECTED
+    assert {name: o for name, o in outcomes.items() if o != "SUCCEEDED"} == {}
+    results = run.results
+    assert results["gateway_api_version"] == "v1.6.1"
+    assert results["controller_name"] == "gateway-conformance.local/reference-gateway"
+    assert results["features_source"] == "inferred"
+    report = yaml.safe_load((run.report_dir / "conformance-report.yaml").read_text())
+    profile = next(p for p in report["profiles"] if p["name"] == "GATEWAY-HTTP")
+    assert profile["core"]["result"] == "success"
+    assert profile["core"]["statistics"]["Passed"] == len([n for n in outcomes if n in EXPECTED])
+    matrix = (run.report_dir / "support-matrix.md").read_text()
+    assert "| HTTPRoute | Supported |" in matrix
+    for name in EXPECTED:
+        assert f"SUCCEEDED  {name} (" in run.output, f"no result line for {name}"
+
+
+def test_run_test_and_skip_tests_through_the_real_plugin(run_suite) -> None:  # type: ignore[no-untyped-def]
+    run = run_suite("--run-test=HTTPRouteExactPathMatching")
+    assert run.returncode == 0, run.output[-3000:]
+    outcomes = run.outcomes
+    assert outcomes["HTTPRouteExactPathMatching"] == "SUCCEEDED"
+    # As upstream, --run-test turns feature inference off, so the others are recorded as not supported.
+    assert {o for n, o in outcomes.items() if n != "HTTPRouteExactPathMatching"} == {"NOT_SUPPORTED"}
