@@ -52,3 +52,23 @@ def test_run_test_and_skip_tests_through_the_real_plugin(run_suite) -> None:  # 
     assert outcomes["HTTPRouteExactPathMatching"] == "SUCCEEDED"
     # As upstream, --run-test turns feature inference off, so the others are recorded as not supported.
     assert {o for n, o in outcomes.items() if n != "HTTPRouteExactPathMatching"} == {"NOT_SUPPORTED"}
+
+
+def test_with_crd_schemas_the_local_api_validates_like_a_cluster(run_suite, crd_dir) -> None:  # type: ignore[no-untyped-def]
+    run = run_suite(f"--gateway-api-crds={crd_dir}", "-k", "HTTPRouteMatching or GatewayClassObservedGenerationBump")
+    assert run.returncode == 0, run.output[-3000:]
+    assert set(run.outcomes.values()) == {"SUCCEEDED"}
+    assert run.results["gateway_api_channel"] == "experimental"
+
+
+def test_simulated_latency_slows_convergence_without_changing_verdicts(run_suite) -> None:  # type: ignore[no-untyped-def]
+    run = run_suite(
+        "--local-latency=0.4", "--local-jitter=0.1", "-k", "HTTPRouteSimpleSameNamespace or HTTPRouteReferenceGrant"
+    )
+    assert run.returncode == 0, run.output[-3000:]
+    tests = {t["short_name"]: t for t in run.results["tests"]}
+    assert {t["outcome"] for t in tests.values()} == {"SUCCEEDED"}
+    # The route is only accepted after the simulated delay: each test waits for at least one change.
+    assert tests["HTTPRouteSimpleSameNamespace"]["duration"] >= 0.4
+    # Deleting the ReferenceGrant takes effect only after a further delay, and the test still converges.
+    assert tests["HTTPRouteReferenceGrant"]["duration"] >= 0.8

@@ -67,7 +67,8 @@ def test_plugin_is_inert_without_conformance_tests(pytester: pytest.Pytester) ->
 
 def test_unsupported_features_skip_with_upstream_text(pytester: pytest.Pytester, scaffold) -> None:  # type: ignore[no-untyped-def]
     scaffold(
-        ["Gateway", "HTTPRoute", "ReferenceGrant"], {"HTTPRouteA": (HTTP, True, False), "HTTPRouteQ": (QUERY, True, False)}
+        ["Gateway", "HTTPRoute", "ReferenceGrant"],
+        {"HTTPRouteA": (HTTP, True, False), "HTTPRouteQ": (QUERY, True, False)},
     )
     result = pytester.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=1)

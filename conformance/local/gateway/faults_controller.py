@@ -30,6 +30,7 @@ REFERENCE_GRANT_NAME_IGNORED = "reference-grant-to-name-ignored"
 REFERENCE_GRANT_DELETION_IGNORED = "reference-grant-deletion-ignored"
 UNKNOWN_KIND_REPORTED_NOT_FOUND = "unknown-backend-kind-reported-not-found"
 MISSING_BACKEND_RESOLVED = "missing-backend-reported-resolved"
+RULES_WITHOUT_MATCHES_NOT_ROUTED = "rules-without-matches-not-routed"
 
 
 def _fault(name: str, breaks: str) -> Fault:
@@ -117,5 +118,10 @@ CONTROLLER_FAULTS: tuple[Fault, ...] = (
     _fault(
         MISSING_BACKEND_RESOLVED,
         "A backendRef to a missing Service is reported ResolvedRefs True (requests still get 500).",
+    ),
+    _fault(
+        RULES_WITHOUT_MATCHES_NOT_ROUTED,
+        "A rule without matches matches no request (the default PathPrefix / match is never applied when the "
+        "API server did not fill it in).",
     ),
 )

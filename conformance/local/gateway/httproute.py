@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from conformance.local.gateway import faults_controller as fc
 from conformance.local.gateway.backendrefs import resolve_backend_ref
 from conformance.local.gateway.conditions import Cond
 from conformance.local.gateway.config import Backend, HeaderMatch, Match, RouteRef, Rule
@@ -93,8 +94,12 @@ def _typed_matches(
     return tuple(found), ""
 
 
-def _matches(rule: dict[str, Any]) -> tuple[tuple[Match, ...], str]:
-    """(matches, problem). No matches means one match of everything (PathPrefix ``/``)."""
+def _matches(rule: dict[str, Any], *, default_when_empty: bool = True) -> tuple[tuple[Match, ...], str]:
+    """(matches, problem). No matches means one match of everything (PathPrefix ``/``).
+
+    ``default_when_empty=False`` is the fault of a controller that relies on the API server to default
+    ``matches`` (kube-apiserver only does so when the CRD schema is installed): such a rule matches nothing.
+    """
     found: list[Match] = []
     for raw in map(as_dict, as_list(rule.get("matches"))):
         path = as_dict(raw.get("path"))
@@ -116,6 +121,8 @@ def _matches(rule: dict[str, Any]) -> tuple[tuple[Match, ...], str]:
                 method=opt_str(raw.get("method")),
             )
         )
+    if not found and not default_when_empty:
+        return (), ""
     return (tuple(found) or (Match(),)), ""
 
 
@@ -144,7 +151,7 @@ def compile_http_route(route: JSONObject, snapshot: Snapshot, faults: ActiveFaul
     # HTTPRouteSpec.rules defaults to one rule matching PathPrefix "/" (with no backends).
     raw_rules = [as_dict(r) for r in as_list(spec.get("rules"))] or [{}]
     for index, raw in enumerate(raw_rules):
-        matches, why = _matches(raw)
+        matches, why = _matches(raw, default_when_empty=not faults.on(fc.RULES_WITHOUT_MATCHES_NOT_ROUTED))
         filters = tuple(as_dict(f) for f in as_list(raw.get("filters")))
         unknown = [as_str(f.get("type")) for f in filters if as_str(f.get("type")) not in FILTER_TYPES]
         if not why and unknown:

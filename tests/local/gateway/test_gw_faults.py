@@ -62,7 +62,8 @@ def test_every_fault_is_honoured_somewhere() -> None:
 NEUTRAL = [gateway_class(), gateway(), http_route(), service(), pod("svc-1")]
 
 
-@pytest.mark.parametrize("fault", sorted(NAMES - {fc.ATTACHED_ROUTES_NOT_COUNTED}))
+# Faults that an ordinary set-up already shows: attached routes are counted, and the ordinary route has no matches.
+@pytest.mark.parametrize("fault", sorted(NAMES - {fc.ATTACHED_ROUTES_NOT_COUNTED, fc.RULES_WITHOUT_MATCHES_NOT_ROUTED}))
 def test_faults_leave_an_ordinary_setup_alone(fault: str) -> None:
     assert run(*NEUTRAL, faults=[fault]) == run(*NEUTRAL)
 
@@ -274,3 +275,15 @@ def test_missing_backend_reported_resolved() -> None:
     assert route_conditions(faulty)["ResolvedRefs"] == ("True", "ResolvedRefs")
     # Requests still fail: the backend stays invalid in the config.
     assert _backend(faulty) == ("BackendNotFound", 0)
+
+
+def test_rules_without_matches_not_routed() -> None:
+    matched = rule(backend(), matches=[{"path": {"type": "PathPrefix", "value": "/x"}}])
+    objects = (gateway_class(), gateway(), http_route(rules=[rule(backend()), matched]))
+    clean, faulty = both(*objects, fault=fc.RULES_WITHOUT_MATCHES_NOT_ROUTED)
+    clean_rules = clean.config.gateways[0].listeners[0].routes[0].rules
+    faulty_rules = faulty.config.gateways[0].listeners[0].routes[0].rules
+    assert [len(r.matches) for r in clean_rules] == [1, 1]
+    assert [len(r.matches) for r in faulty_rules] == [0, 1]
+    assert faulty_rules[1].matches == clean_rules[1].matches
+    assert route_conditions(faulty) == route_conditions(clean), "the status must not tell"
