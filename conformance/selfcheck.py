@@ -90,7 +90,7 @@ class SelfCheck:
         }
 
     def render(self) -> str:
-        tests = [t for t in self.ran_clean()]
+        tests = self.ran_clean()
         width = max((len(t) for t in tests), default=10)
         lines = ["Faults:"]
         lines += [f"  F{i + 1:<3} {name}: {_breaks(name)}" for i, name in enumerate(self.faults)]
@@ -99,10 +99,14 @@ class SelfCheck:
         for test in tests:
             cells = " ".join(("x   " if test in self.killed(f) else ".   ") for f in self.faults)
             lines.append(f"{test:<{width}}  {cells} clean={self.outcomes[CLEAN][test]}")
-        problems = self.problems()
         lines.append("")
-        lines += [f"PROBLEM: {p}" for p in problems] or [
-            "OK: every test is killed by a fault and every fault kills a test"
+        warnings = self.fault_warnings()
+        if warnings:
+            lines.append("Weak faults (errors with --strict; expected while the tests a fault targets are not ported):")
+            lines += [f"  {warning}" for warning in warnings]
+        ran = [t for t in tests if self.outcomes[CLEAN][t] == Outcome.SUCCEEDED]
+        lines += [f"PROBLEM: {p}" for p in self.problems()] or [
+            f"OK: the clean run passes and each of its {len(ran)} tests is killed by at least one fault"
         ]
         return "\n".join(lines)
 

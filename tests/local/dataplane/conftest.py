@@ -1,4 +1,4 @@
-"""Fixtures for the data plane tests: a background loop, loopback addresses, echo pods behind Services."""
+"""Fixtures for the data plane tests: echo pods behind Services."""
 
 from __future__ import annotations
 
@@ -7,26 +7,11 @@ from collections.abc import Iterator
 import pytest
 from dataplane_builders import Services
 
-from conformance.local.addresses import LoopbackAddresses, reserve_second_octet
+from conformance.local.addresses import LoopbackAddresses
 from conformance.local.gateway.config import Endpoint
 from conformance.local.loop import BackgroundLoop
 from conformance.local.pods.echo import EchoContainer
 from conformance.local.pods.logs import ContainerLog
-
-
-@pytest.fixture
-def loop() -> Iterator[BackgroundLoop]:
-    background = BackgroundLoop("test-loop")
-    background.start()
-    yield background
-    background.stop()
-
-
-@pytest.fixture
-def addresses() -> Iterator[LoopbackAddresses]:
-    octet, reservation = reserve_second_octet()
-    yield LoopbackAddresses(octet)
-    reservation.close()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the local pods tests: a background loop, loopback addresses, a fake store, a kubelet."""
+"""Fixtures for the local pods tests: a fake store, a kubelet."""
 
 from __future__ import annotations
 
@@ -7,24 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fake_object_store import FakeStore
 
-from conformance.local.addresses import LoopbackAddresses, reserve_second_octet
+from conformance.local.addresses import LoopbackAddresses
 from conformance.local.loop import BackgroundLoop
 from conformance.local.pods.kubelet import Kubelet
-
-
-@pytest.fixture
-def loop() -> Iterator[BackgroundLoop]:
-    background = BackgroundLoop("test-loop")
-    background.start()
-    yield background
-    background.stop()
-
-
-@pytest.fixture
-def addresses() -> Iterator[LoopbackAddresses]:
-    octet, reservation = reserve_second_octet()
-    yield LoopbackAddresses(octet)
-    reservation.close()
 
 
 @pytest.fixture
