@@ -5,8 +5,9 @@ A conformance test is only worth something if it can fail. ``--local-faults=a,b`
 kills. A fault must break one behaviour the way a real implementation might get it wrong (ignore
 header matches, skip the ReferenceGrant check, never bump observedGeneration), never "everything".
 
-The catalogue of faults lives next to the code that honours them (``gateway/faults_controller.py``,
-``gateway/faults_dataplane.py``, ``pods/faults.py``); this module merges them and checks names.
+The catalogue of faults lives next to the code that honours them, in ``faults_*.py`` modules of the
+``gateway`` and ``pods`` packages (each exporting ``*_FAULTS`` tuples); this module merges them and checks
+names.
 """
 
 from __future__ import annotations
@@ -31,16 +32,35 @@ class UnknownFaultError(ValueError):
     pass
 
 
+def _fault_modules() -> list[str]:
+    """Every ``faults_*`` module of the gateway and pods packages: new areas add a module, not an edit here."""
+    import pkgutil
+
+    import conformance.local.gateway as gateway
+    import conformance.local.pods as pods
+
+    names = []
+    for package in (gateway, pods):
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("faults_"):
+                names.append(f"{package.__name__}.{info.name}")
+    return sorted(names)
+
+
 def catalog() -> Mapping[str, Fault]:
-    """Every fault the local environment knows, by name."""
-    from conformance.local.gateway.faults_controller import CONTROLLER_FAULTS
-    from conformance.local.gateway.faults_dataplane import DATAPLANE_FAULTS
+    """Every fault the local environment knows, by name (each ``*_FAULTS`` tuple of every faults module)."""
+    import importlib
 
     merged: dict[str, Fault] = {}
-    for fault in (*CONTROLLER_FAULTS, *DATAPLANE_FAULTS):
-        if fault.name in merged:
-            raise RuntimeError(f"fault {fault.name!r} is declared twice")
-        merged[fault.name] = fault
+    for module_name in _fault_modules():
+        module = importlib.import_module(module_name)
+        for attribute, value in vars(module).items():
+            if not attribute.endswith("_FAULTS"):
+                continue
+            for fault in value:
+                if fault.name in merged:
+                    raise RuntimeError(f"fault {fault.name!r} is declared twice (again in {module_name})")
+                merged[fault.name] = fault
     return dict(sorted(merged.items()))
 
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_support import REPO, checkout_env
 
 from conformance.clusters.local import LocalCluster, LocalSettings
 from conformance.clusters.protocol import Cluster
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -51,7 +50,9 @@ def run_suite(tmp_path: Path):  # type: ignore[no-untyped-def]
             "--run-id=run",
             *args,
         ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, check=False)
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, check=False, env=checkout_env()
+        )
         return SuiteRun(done.returncode, done.stdout + done.stderr, reports / "run")
 
     return run

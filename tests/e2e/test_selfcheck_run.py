@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from e2e_support import checkout_env
+
 
 def test_selfcheck_marks_the_tests_each_fault_kills(tmp_path: Path) -> None:
     done = subprocess.run(
@@ -24,6 +26,7 @@ def test_selfcheck_marks_the_tests_each_fault_kills(tmp_path: Path) -> None:
         text=True,
         timeout=600,
         check=False,
+        env=checkout_env(),
     )
     output = done.stdout + done.stderr
     files = list(tmp_path.glob("selfcheck-*/selfcheck.json"))
