@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from conformance.local.api.protocol import JSONObject
 
 #: Gateway API features (upstream ``pkg/features`` names) this reference gateway implements today.
-SUPPORTED_FEATURES: tuple[str, ...] = ("Gateway", "HTTPRoute", "ReferenceGrant")
+#: The features this reference gateway implements, published in GatewayClass status.supportedFeatures (so a
+#: default run tests exactly these). One per line: each feature arrives with its implementation and tests.
+SUPPORTED_FEATURES: tuple[str, ...] = (
+    "Gateway",
+    "HTTPRoute",
+    "ReferenceGrant",
+)
 
 GATEWAYCLASS_CONDITION_TYPES = frozenset({"Accepted"})
 
