@@ -126,7 +126,7 @@ def _gwconf_conformance_test(request: pytest.FixtureRequest) -> Generator[None]:
     isolation = options.timeout_config.test_isolation
     if isolation and _LAST_TEST_END:
         time.sleep(isolation)  # requested by the user (TestIsolation), not a wait for state
-    cleanup = session.new_test_cleanup() if options.cleanup_test_resources else None
+    cleanup = session.new_cleanup() if options.cleanup_test_resources else None
     module_file = Path(str(request.node.fspath))
     try:
         for name in test.manifests:

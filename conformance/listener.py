@@ -27,6 +27,7 @@ class ResultsListener:
         self._recorder: Recorder | None = None
         self.records: list[TestRecord] = []
         self.written: list[Path] = []
+        self._finished = False
         self.catalogue: dict[str, dict[str, object]] = {}
         """Every conformance test collected (set at collection), for the support matrix."""
 
@@ -60,17 +61,26 @@ class ResultsListener:
         if record is not None:
             self.records.append(record)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if self._recorder is None:
+    def _write(self, *, interrupted: bool) -> None:
+        if self._recorder is None or self._finished:
             return
-        self._recorder.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+        self._finished = True
+        self._recorder.finish(interrupted=interrupted)
         from conformance.reports.output import write_reports
 
         self.written = [
             self._recorder.results_path,
             *write_reports(self._recorder.run, self._recorder.directory, report_output=self._options.report_output),
         ]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # After every other finisher (fixture teardown has stopped the cluster), before the summary prints.
+        self._write(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+
+    def write_after_abort(self) -> None:
+        """Called when the end of the run itself was interrupted (a second Ctrl-C during cleanup)."""
+        self._write(interrupted=True)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self._recorder is None:

@@ -7,8 +7,11 @@ Fixtures live in ``conformance.fixtures``.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import pytest
 
+from conformance import interrupts
 from conformance import options as opts
 from conformance.listener import ResultsListener
 from conformance.metadata import ConformanceTest
@@ -74,6 +77,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[LISTENER_KEY] = listener
     config.pluginmanager.register(listener, "gateway-conformance-results")
     config.add_cleanup(lambda: config.pluginmanager.unregister(listener))
+    # SIGTERM (CI cancelling a job) gets the same orderly end as Ctrl-C, and a second signal only cuts
+    # the cleanup short instead of killing the run before it writes its reports.
+    config.add_cleanup(interrupts.install())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[None]:
+    """If finishing the run is itself interrupted (a second Ctrl-C during cleanup), still write the reports."""
+    try:
+        return (yield)
+    except BaseException:
+        listener = session.config.stash.get(LISTENER_KEY, None)
+        if listener is not None:
+            listener.write_after_abort()
+        raise
 
 
 def options_of(config: pytest.Config) -> opts.Options:

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from conformance import interrupts
 from conformance.certificates import setup_objects
 from conformance.clusters.kubeconfig import KubeconfigCluster
 from conformance.clusters.local import LocalCluster, LocalSettings
@@ -135,6 +136,7 @@ class ConformanceSession:
             raise SetupError(f"starting the {self.provider.name} cluster failed: {err}") from err
         self.client = self._connect(self.cluster)
         kube = Kube(self.client, options.timeout_config)
+        kube.abort = interrupts.cleanup_aborted
         self.kube = kube
         version, channel = self._check_crds()
         info = options.implementation_info
@@ -211,9 +213,7 @@ class ConformanceSession:
 
     def _setup_base(self) -> None:
         assert self.client is not None and self.kube is not None and self.fill is not None
-        cleanup = Cleanup(
-            self.client, delete_timeout=self.options.timeout_config.delete_timeout, wait_gone=self._wait_gone
-        )
+        cleanup = self.new_cleanup()
         self._base_cleanup = cleanup
         path = base_manifests()
         apply_objects(self.client, read_bundle(path), self.fill, cleanup=cleanup, where=str(path))
@@ -229,10 +229,13 @@ class ConformanceSession:
         assert self.kube is not None and self.client is not None
         self.kube.wait_gone(self.client.resource(item.api_version, item.kind), item.namespace, item.name, timeout)
 
-    def new_test_cleanup(self) -> Cleanup:
+    def new_cleanup(self) -> Cleanup:
         assert self.client is not None
         return Cleanup(
-            self.client, delete_timeout=self.options.timeout_config.delete_timeout, wait_gone=self._wait_gone
+            self.client,
+            delete_timeout=self.options.timeout_config.delete_timeout,
+            wait_gone=self._wait_gone,
+            should_stop=interrupts.cleanup_aborted,
         )
 
     # --- teardown ----------------------------------------------------------------------------------
@@ -242,7 +245,8 @@ class ConformanceSession:
         problems: list[str] = []
         if self._base_cleanup is not None and self.options.cleanup_base_resources:
             problems += self._base_cleanup.run()
-        if self.installer is not None and self.kube is not None and self.options.cleanup_base_resources:
+        uninstall = self.options.cleanup_base_resources and not interrupts.cleanup_aborted()
+        if self.installer is not None and self.kube is not None and uninstall:
             try:
                 self.installer.uninstall(self.kube)
             except (KubeError, AssertionError) as err:

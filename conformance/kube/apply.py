@@ -153,10 +153,19 @@ class Applied:
 class Cleanup:
     """Objects to delete, newest first, each waited for until it is gone."""
 
-    def __init__(self, client: KubeClient, *, delete_timeout: float, wait_gone: Callable[[Applied, float], None]):
+    def __init__(
+        self,
+        client: KubeClient,
+        *,
+        delete_timeout: float,
+        wait_gone: Callable[[Applied, float], None],
+        should_stop: Callable[[], bool] = lambda: False,
+    ):
         self._client = client
         self._delete_timeout = delete_timeout
         self._wait_gone = wait_gone
+        self._should_stop = should_stop
+        """True when the user asked to cut cleanup short (a second Ctrl-C): what is left is reported."""
         self._stack: list[Applied] = []
 
     def register(self, item: Applied) -> None:
@@ -171,6 +180,11 @@ class Cleanup:
         """Delete everything registered; returns problems instead of raising, so every object gets its turn."""
         problems: list[str] = []
         while self._stack:
+            if self._should_stop():
+                left = ", ".join(str(item) for item in reversed(self._stack))
+                problems.append(f"cleanup cut short on request; left behind: {left}")
+                self._stack.clear()
+                break
             item = self._stack.pop()
             try:
                 if self._client.delete(item.api_version, item.kind, item.name, item.namespace):

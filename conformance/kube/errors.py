@@ -11,7 +11,8 @@ library can be swapped or upgraded without touching callers::
      │    ├── Conflict      stale resourceVersion, or AlreadyExists on create
      │    └── Invalid       the object failed validation (422); the message names the field
      ├── UnknownKind        no resource serves this apiVersion/kind (CRDs missing?)
-     └── WaitTimeout       a condition did not hold in time; says what was last seen
+     ├── WaitTimeout       a condition did not hold in time; says what was last seen
+     └── WaitAborted       the user cut waiting short (a second Ctrl-C during cleanup)
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class WaitTimeout(KubeError, AssertionError):
             f"{what} within {waited:g}s ({observations} observation{'s' if observations != 1 else ''}); "
             f"last seen: {last_seen}"
         )
+
+
+class WaitAborted(KubeError):
+    pass
 
 
 def api_error(status: int, body: dict[str, Any] | None, context: str) -> ApiError:

@@ -79,6 +79,8 @@ class Kube:
         self.controller_name = controller_name
         self._clock = clock or RealClock()
         self._feed = feed or WatchFeed(client)
+        self.abort: Callable[[], bool] = lambda: False
+        """Checked while waiting: True stops every wait at once (set when the user cuts cleanup short)."""
 
     # --- plumbing --------------------------------------------------------------------------------
 
@@ -144,6 +146,7 @@ class Kube:
             feed=self._feed,
             clock=self._clock,
             poll_interval=self.timeouts.default_poll_interval,
+            abort=self.abort,
         )
 
     def wait_for_object(

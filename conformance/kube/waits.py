@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from conformance.clock import Clock
-from conformance.kube.errors import KubeError, Unreachable, WaitTimeout
+from conformance.kube.errors import KubeError, Unreachable, WaitAborted, WaitTimeout
 
 if TYPE_CHECKING:
     from conformance.kube.client import KubeClient, ResourceInfo
@@ -88,6 +88,7 @@ def wait_until(
     feed: ChangeFeed,
     clock: Clock,
     poll_interval: float = 0.1,
+    abort: Callable[[], bool] | None = None,
 ) -> T | None:
     """Repeat ``look`` until it reports ok; between looks wait for a change of what it said blocks it.
 
@@ -115,6 +116,10 @@ def wait_until(
             last_seen = observation.seen
             target = observation.target
         remaining = deadline - clock.monotonic()
+        if abort is not None and abort():
+            raise WaitAborted(
+                f"{what}: stopped waiting on request after {timeout - remaining:.1f}s; last seen: {last_seen}"
+            )
         if remaining <= 0:
             raise WaitTimeout(what, waited=timeout, observations=observations, last_seen=last_seen)
         log.debug("not yet (%s): %s, %.1fs left", what, last_seen, remaining)

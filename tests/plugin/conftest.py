@@ -29,7 +29,7 @@ FAKE_CONFTEST = textwrap.dedent(
             self.client = object()
             self.fill = Fill(options.gateway_class)
 
-        def new_test_cleanup(self):
+        def new_cleanup(self):
             return _NoCleanup()
 
 
