@@ -133,7 +133,11 @@ def listeners_mismatch(gateway: JSONObject, expected: Sequence[ExpectedListener]
         have = next((a for a in actual if a.get("name") == want.name), None)
         if have is None:
             return f"listener {want.name} is missing from status"
-        kinds = [(str(k.get("group") or GATEWAY_GROUP), str(k.get("kind"))) for k in _list(have.get("supportedKinds"))]
+        kinds = [
+            (str(k.get("group") or GATEWAY_GROUP), str(k.get("kind")))
+            for k in _list(have.get("supportedKinds"))
+            if isinstance(k, Mapping)
+        ]
         if not want.supported_kinds and kinds:
             return f"listener {want.name}: expected no supportedKinds, got {', '.join(k for _, k in kinds)}"
         for kind in want.supported_kinds:

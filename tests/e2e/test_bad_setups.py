@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from conformance.kube.client import KubeClient
 
 
@@ -70,3 +72,48 @@ def test_existing_cluster_through_kubeconfig(run_suite, local_cluster) -> None: 
     assert run.returncode == 0, run.output[-3000:]
     assert set(run.outcomes.values()) == {"SUCCEEDED"}
     assert run.results["cluster"].startswith("existing cluster from")
+
+
+def test_gatewayclass_that_does_not_exist(run_suite, local_cluster) -> None:  # type: ignore[no-untyped-def]
+    run = run_suite(
+        f"--kubeconfig={local_cluster.kubeconfig}",
+        "--gateway-class=no-such-class",
+        "--timeout-config-overrides=GWCMustBeAccepted:1",
+        "-k",
+        "HTTPRouteSimpleSameNamespace",
+    )
+    assert run.returncode != 0
+    assert "GatewayClass no-such-class never became Accepted" in run.output
+    assert "object does not exist" in run.output
+
+
+def test_unreadable_kubeconfig(run_suite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file; this check needs an unprivileged user")
+    kubeconfig = tmp_path / "secret.kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\n")
+    kubeconfig.chmod(0)
+    run = run_suite(f"--kubeconfig={kubeconfig}", "-k", "HTTPRouteSimpleSameNamespace")
+    assert run.returncode != 0
+    assert f"cannot read {kubeconfig}" in run.output
+
+
+def test_kubeconfig_that_is_not_a_kubeconfig(run_suite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    kubeconfig = tmp_path / "garbage.kubeconfig"
+    kubeconfig.write_text("just: [some, yaml]\n")
+    run = run_suite(f"--kubeconfig={kubeconfig}", "-k", "HTTPRouteSimpleSameNamespace")
+    assert run.returncode != 0
+    assert f"cannot use kubeconfig {kubeconfig}" in run.output
+
+
+def test_crds_of_another_version_are_refused_unless_allowed(run_suite, shared_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    old = shared_dir / "data" / "crds" / "v1.4.1" / "standard"
+    run = run_suite(f"--gateway-api-crds={old}", "-k", "HTTPRouteSimpleSameNamespace")
+    assert run.returncode != 0
+    assert "the installed Gateway API CRDs are v1.4.1, this suite checks v1.6.1" in run.output
+    assert "--allow-crds-mismatch" in run.output
+    allowed = run_suite(f"--gateway-api-crds={old}", "--allow-crds-mismatch", "-k", "HTTPRouteSimpleSameNamespace")
+    assert allowed.returncode == 0, allowed.output[-3000:]
+    assert allowed.results["gateway_api_version"] == "UNDEFINED"
