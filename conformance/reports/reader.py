@@ -96,7 +96,8 @@ def parse_report(text: str, *, where: str) -> ParsedReport:
     if not documents:
         raise ReportError(f"{where}: not a ConformanceReport: the file is empty")
     if len(documents) > 1:
-        raise ReportError(f"{where}: not a ConformanceReport: it holds {len(documents)} YAML documents, a report is one")
+        count = len(documents)
+        raise ReportError(f"{where}: not a ConformanceReport: it holds {count} YAML documents, a report is one")
     normaliser = _Normaliser(where)
     data = normaliser.document(documents[0])
     return ParsedReport(where, ConformanceReport.from_json(data), tuple(normaliser.quirks))

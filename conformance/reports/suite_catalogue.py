@@ -70,7 +70,8 @@ def load(version: str) -> SuiteCatalogue:
         entry = _map(raw)
         if known.index(str(entry["since"])) > index:
             continue
-        features = frozenset(resolve_feature(str(f), where=f"catalogue.json test {name}") for f in _list(entry["features"]))
+        where = f"catalogue.json test {name}"
+        features = frozenset(resolve_feature(str(f), where=where) for f in _list(entry["features"]))
         tests[str(name)] = CatalogueEntry(str(name), features, bool(entry["provisional"]))
     aliases = profile_aliases()
     profiles = tuple(ProfileName(aliases.get(str(p), str(p))) for p in _list(_map(data["profiles"])[version]))

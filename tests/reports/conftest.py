@@ -27,6 +27,7 @@ def shared_dir() -> Path:
         pytest.skip(f"{shared} is not present (the shared spec and data folder; set GWCONF_SHARED_DIR to use another)")
     return shared
 
+
 RecordFactory = Callable[..., TestRecord]
 RunFactory = Callable[..., RunRecord]
 
