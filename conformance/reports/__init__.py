@@ -5,9 +5,10 @@ catalogue of known tests) and returns values or text, so reports can be regenera
 without a cluster. Nothing in this package depends on pytest.
 """
 
+from conformance.reports.api_versions import api_version
 from conformance.reports.catalog import CatalogueEntry, Resource, catalogue_from_tests
 from conformance.reports.conformance_report import build_report, to_yaml
-from conformance.reports.matrix import Grade, SupportMatrix, api_version, build_matrix
+from conformance.reports.matrix import Grade, SupportMatrix, build_matrix
 from conformance.reports.matrix_render import matrix_to_json, matrix_to_markdown
 from conformance.reports.model import ConformanceReport
 

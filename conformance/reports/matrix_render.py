@@ -28,12 +28,7 @@ _HEADER = (
 
 def matrix_to_markdown(matrix: SupportMatrix) -> str:
     """A caption, the table in the APISIX docs' style, then one bullet per fact behind a grade."""
-    impl = matrix.implementation
-    who = f"{impl.organization}/{impl.project} {impl.version}".strip() if impl.project else "the implementation"
-    caption = (
-        f"Support levels of {who} (mode {matrix.mode}, channel {matrix.gateway_api_channel}, "
-        f"Gateway API {matrix.gateway_api_version}), graded from conformance test results."
-    )
+    caption = f"Support levels of {describe(matrix)}, graded from {matrix.source}."
     lines = [caption, "", *_HEADER]
     for row in matrix.rows:
         cells = (row.core, row.extended, row.implementation_specific)
@@ -44,9 +39,19 @@ def matrix_to_markdown(matrix: SupportMatrix) -> str:
         notes.append(
             f"note: tests in the run but not in the catalogue (attributed from their recorded features): {names}"
         )
+    notes += [f"note: {note}" for note in matrix.notes]
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
     return "\n".join(lines) + "\n"
+
+
+def describe(matrix: SupportMatrix) -> str:
+    """``org/project version (mode m, channel c, Gateway API v)``; unknown values say so."""
+    impl = matrix.implementation
+    who = f"{impl.organization}/{impl.project} {impl.version}".strip() if impl.project else "the implementation"
+    mode = matrix.mode or "unknown"
+    channel = matrix.gateway_api_channel or "unknown"
+    return f"{who} (mode {mode}, channel {channel}, Gateway API {matrix.gateway_api_version or 'unknown'})"
 
 
 def _row_notes(row: Row) -> list[str]:
@@ -104,6 +109,7 @@ def matrix_to_json(matrix: SupportMatrix) -> dict[str, Any]:
         "gatewayAPIVersion": matrix.gateway_api_version,
         "gatewayAPIChannel": matrix.gateway_api_channel,
         "mode": matrix.mode,
+        "source": matrix.source,
         "rows": [
             {
                 "resource": str(row.resource),
@@ -117,6 +123,7 @@ def matrix_to_json(matrix: SupportMatrix) -> dict[str, Any]:
             for row in matrix.rows
         ],
         "uncataloguedTests": list(matrix.uncatalogued_tests),
+        "notes": list(matrix.notes),
     }
 
 
