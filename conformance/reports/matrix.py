@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeAlias
 
-from conformance.features import FEATURES, Channel, FeatureName
-from conformance.profiles import PROFILES, resolve_profiles
+from conformance.features import FEATURES, Channel, FeatureName, resolve_feature
 from conformance.reports.api_versions import api_version
 from conformance.reports.catalog import (
     GATES,
@@ -29,7 +28,7 @@ from conformance.reports.catalog import (
     resource_of,
     with_run,
 )
-from conformance.reports.conformance_report import implementation_of, supported_features
+from conformance.reports.conformance_report import build_report, implementation_of, supported_features
 from conformance.reports.model import Implementation
 from conformance.results import Outcome, RunRecord
 from conformance.suggest import did_you_mean
@@ -177,9 +176,14 @@ def build_matrix(
     for name, entry in entries.items():
         if not entry.features <= supported:
             evidence[name] = Evidence.NOT_APPLICABLE
-    listed_unsupported: set[FeatureName] = set()
-    for profile in resolve_profiles(run.profiles, where="results.json profiles"):
-        listed_unsupported |= PROFILES[profile].extended - supported
+    # What the run's ConformanceReport lists as unsupported: a profile with no extended outcome lists
+    # nothing (upstream omits its extended block), so the two derivations see the same features.
+    listed_unsupported = {
+        resolve_feature(f, where="the run's ConformanceReport")
+        for p in build_report(run).profiles
+        if p.extended is not None
+        for f in p.extended.unsupported_features
+    }
     inputs = Inputs(
         entries=entries,
         evidence=evidence,
