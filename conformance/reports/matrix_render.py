@@ -33,16 +33,21 @@ def matrix_to_markdown(matrix: SupportMatrix) -> str:
     for row in matrix.rows:
         cells = (row.core, row.extended, row.implementation_specific)
         lines.append(f"| {row.resource} | " + " | ".join(c.grade.value for c in cells) + f" | {row.api_version} |")
+    notes = matrix_notes(matrix)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def matrix_notes(matrix: SupportMatrix) -> list[str]:
+    """One sentence per fact behind a grade, row by row, then the notes about the evidence as a whole."""
     notes = [note for row in matrix.rows for note in _row_notes(row)]
     if matrix.uncatalogued_tests:
         names = ", ".join(matrix.uncatalogued_tests)
         notes.append(
             f"note: tests in the run but not in the catalogue (attributed from their recorded features): {names}"
         )
-    notes += [f"note: {note}" for note in matrix.notes]
-    if notes:
-        lines += ["", *(f"- {note}" for note in notes)]
-    return "\n".join(lines) + "\n"
+    return notes + [f"note: {note}" for note in matrix.notes]
 
 
 def describe(matrix: SupportMatrix) -> str:
