@@ -32,7 +32,8 @@ def comparison_to_markdown(comparison: Comparison) -> str:
 
 def comparison_to_html(comparison: Comparison) -> str:
     title = "Gateway API conformance comparison"
-    body = [f"<h1>{esc(title)}</h1>", f'<p class="muted">{esc(LEGEND.replace("`", ""))}</p>']
+    legend = " · ".join(f'<span class="{cls}">{word}</span> {text}' for _, (word, cls, text) in _HTML_MARKS.items())
+    body = [f"<h1>{esc(title)}</h1>", f'<p class="muted">{legend}</p>']
     for table in comparison.tables:
         body.append(f"<h2>Gateway API {esc(table.version)}: {esc(table.profile)}</h2>")
         head = ["Implementation", "Version", "Mode", "Channel", "Core", *table.features]
@@ -46,10 +47,7 @@ def comparison_to_html(comparison: Comparison) -> str:
                 f'<th scope="row" title="{esc(row.source)}">{esc(_who(row))}</th>',
                 *(f"<td>{esc(v)}</td>" for v in (row.version, row.mode, row.channel)),
                 f'<td class="{core_class}">{esc(row.core)}</td>',
-                *(
-                    f'<td data-feature="{esc(f)}">{esc(m)}</td>'
-                    for f, m in zip(table.features, _marks(row, table), strict=True)
-                ),
+                *(_html_mark(f, m) for f, m in zip(table.features, _marks(row, table), strict=True)),
             ]
             body.append("<tr>" + "".join(cells) + "</tr>")
         body.append("</tbody></table>")
@@ -61,6 +59,20 @@ def comparison_to_html(comparison: Comparison) -> str:
         body += [f"<li>{esc(path)}: {esc('; '.join(q))}</li>" for path, q in comparison.reading_notes]
         body.append("</ul>")
     return page(title, body)
+
+
+# Words and colours rather than emoji in HTML: a machine without an emoji font shows empty boxes.
+_HTML_MARKS = {
+    Mark.SUPPORTED.value: ("yes", "g-supported", "declared supported"),
+    Mark.FAILING.value: ("tests fail", "g-partial", "declared, but a failed or skipped extended test needs it"),
+    Mark.UNSUPPORTED.value: ("no", "g-not-supported", "listed as unsupported"),
+    Mark.NOT_LISTED.value: ("·", "g-na", "not listed (no extended results, or not in that suite version)"),
+}
+
+
+def _html_mark(feature: str, mark: str) -> str:
+    word, cls, text = _HTML_MARKS[mark]
+    return f'<td class="{cls}" data-feature="{esc(feature)}" title="{esc(text)}">{esc(word)}</td>'
 
 
 def _who(row: CompareRow) -> str:

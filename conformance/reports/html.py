@@ -15,8 +15,8 @@ h1 { font-size: 1.35em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: .6em 0; }
 th, td { border: 1px solid #c8ccd1; padding: .3em .55em; text-align: left; vertical-align: top; }
 th { background: #eef1f4; }
-td.g-supported { background: #dcf5e3; } td.g-partial { background: #fff2cc; }
-td.g-not-supported { background: #fbe0e0; } td.g-na { background: #f1f1f1; color: #555; }
+.g-supported { background: #dcf5e3; } .g-partial { background: #fff2cc; }
+.g-not-supported { background: #fbe0e0; } .g-na { background: #f1f1f1; color: #555; }
 details summary { cursor: pointer; font-weight: 600; }
 details ul { margin: .3em 0 0 1em; padding: 0; font-weight: normal; }
 .e-passed { color: #1a7f37; } .e-failed { color: #cf222e; } .muted { color: #666; }
