@@ -3,6 +3,7 @@
 gwconf run [PYTEST ARGS]        run the bundled suite (same as ``pytest suites``)
 gwconf selfcheck [OPTIONS]      clean run + one run per local fault, and the kill matrix
 gwconf features | profiles | faults    list the valid names
+gwconf report | matrix | compare | merge    reports without a cluster (conformance.cli_reports)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from conformance import cli_reports
 from conformance.features import ALL_FEATURES
 from conformance.profiles import PROFILES
 
@@ -85,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
         ("faults", cmd_faults, "list the faults of the local reference gateway"),
     ):
         sub.add_parser(name, help=text).set_defaults(func=func)
+    cli_reports.register(sub)
     return top
 
 

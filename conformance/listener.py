@@ -16,7 +16,7 @@ from conformance.recorder import PROP_SHORT_NAME, Recorder
 
 if TYPE_CHECKING:
     from conformance.options import Options
-    from conformance.results import TestRecord
+    from conformance.results import RunRecord, TestRecord
     from conformance.session import RunFacts
 
 
@@ -30,6 +30,8 @@ class ResultsListener:
         self._finished = False
         self.catalogue: dict[str, dict[str, object]] = {}
         """Every conformance test collected (set at collection), for the support matrix."""
+        self.implementation_specific: dict[str, dict[str, list[str]]] = {}
+        """The implementation-specific declaration (``--implementation-specific``), kept in results.json."""
 
     @property
     def recorder(self) -> Recorder:
@@ -40,7 +42,13 @@ class ResultsListener:
                 base = Path(self._config.invocation_params.dir) / base
             self._recorder = Recorder.create(self._options, base)
             self._recorder.run.catalogue = dict(self.catalogue)
+            self._recorder.run.implementation_specific = dict(self.implementation_specific)
         return self._recorder
+
+    @property
+    def run(self) -> RunRecord | None:
+        """The run's record so far; None while no conformance test has reported."""
+        return self._recorder.run if self._recorder is not None else None
 
     def features_of(self, short_name: str) -> frozenset[str]:
         entry = self.catalogue.get(short_name) or {}

@@ -19,7 +19,7 @@ from conformance.recorder import PROP_DESCRIPTION, PROP_FEATURES, PROP_PROVISION
 from conformance.suggest import did_you_mean
 from conformance.timeouts import differences
 
-pytest_plugins = ("conformance.fixtures",)
+pytest_plugins = ("conformance.fixtures", "conformance.report_plugin")
 
 OPTIONS_KEY = pytest.StashKey[opts.Resolved]()
 LISTENER_KEY = pytest.StashKey[ResultsListener]()

@@ -90,6 +90,9 @@ class RunRecord:
     run_test: str = ""
     harness_version: str = ""
     interrupted: bool = False
+    implementation_specific: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Optional: resource -> implementation-specific capability -> the tests that evidence it, as the
+    implementation declares (``--implementation-specific``); the matrix's third column."""
     catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Every test the suite knew at run time (short name -> features, provisional), run or not: the matrix
     needs the tests that did not run too, and results.json must be enough to rebuild every report."""

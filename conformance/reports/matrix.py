@@ -8,15 +8,14 @@ notes, the JSON and the HTML page later all tell the same story.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeAlias
 
-from conformance.features import FEATURES, Channel, FeatureName
-from conformance.profiles import PROFILES, resolve_profiles
+from conformance.features import FEATURES, Channel, FeatureName, resolve_feature
+from conformance.reports.api_versions import api_version
 from conformance.reports.catalog import (
     GATES,
     CatalogueEntry,
@@ -29,7 +28,7 @@ from conformance.reports.catalog import (
     resource_of,
     with_run,
 )
-from conformance.reports.conformance_report import implementation_of, supported_features
+from conformance.reports.conformance_report import build_report, implementation_of, supported_features
 from conformance.reports.model import Implementation
 from conformance.results import Outcome, RunRecord
 from conformance.suggest import did_you_mean
@@ -55,6 +54,12 @@ class Evidence(StrEnum):
     """Applicable but absent from the run, provisional-skipped, or recorded as not supported."""
     NOT_APPLICABLE = "not-applicable"
     """Needs a feature the run does not support: evidence for nothing."""
+    INVISIBLE = "invisible"
+    """Report mode: applicable, but no enabled profile records it (or provisional and not listed as passed)."""
+    UNATTRIBUTED = "unattributed"
+    """Report mode: a profile counts fewer passes than it has candidate tests, so which passed is unknown."""
+    UNRECORDABLE = "unrecordable"
+    """Report mode: no profile of that suite can ever record the test; ignored, like a not-applicable one."""
 
 
 class FeatureGrade(StrEnum):
@@ -62,6 +67,8 @@ class FeatureGrade(StrEnum):
     PARTIAL = "partial"
     NOT_PASSED = "not-passed"
     UNSUPPORTED = "unsupported"
+    NOT_RECORDED = "not-recorded"
+    """Report mode: neither listed as supported nor as unsupported by any profile of the report."""
 
 
 _EVIDENCE = {
@@ -123,6 +130,32 @@ class SupportMatrix:
     rows: tuple[Row, ...]
     uncatalogued_tests: tuple[str, ...] = ()
     """Tests in the run but not in the catalogue, attributed from their recorded features."""
+    source: str = "per-test results"
+    """Where the evidence came from: a run's per-test results, or a report and the catalogue that grades it."""
+    notes: tuple[str, ...] = ()
+    """Facts about the evidence as a whole (report mode: suite version, reconciliation, unattributable tests)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything grading needs, whichever evidence it came from (per-test results, or a report + catalogue)."""
+
+    entries: Mapping[str, CatalogueEntry]
+    evidence: Mapping[str, Evidence]
+    """Per test name; a catalogue test missing here is NOT_RUN. May name implementation-specific tests too."""
+    supported: frozenset[FeatureName]
+    listed_unsupported: frozenset[FeatureName]
+    implementation: Implementation
+    gateway_api_version: str
+    gateway_api_channel: str
+    mode: str
+    source: str
+    unassessable: frozenset[FeatureName] = frozenset()
+    """Supported features the evidence cannot speak for (report mode §5 (c)): left out of the grading."""
+    uncatalogued: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    features_complete: bool = True
+    """A run knows its whole supported set; a report only lists the extended features of its profiles."""
 
 
 def build_matrix(
@@ -138,13 +171,41 @@ def build_matrix(
     """
     entries, uncatalogued = with_run(normalise_catalogue(catalogue), run)
     supported = supported_features(run)
-    outcomes = {t.short_name: t.outcome for t in run.tests}
-    listed_unsupported: set[FeatureName] = set()
-    for profile in resolve_profiles(run.profiles, where="results.json profiles"):
-        listed_unsupported |= PROFILES[profile].extended - supported
+    outcomes = {t.short_name: _EVIDENCE.get(t.outcome, Evidence.NOT_RUN) for t in run.tests}
+    evidence = dict(outcomes)
+    for name, entry in entries.items():
+        if not entry.features <= supported:
+            evidence[name] = Evidence.NOT_APPLICABLE
+    # What the run's ConformanceReport lists as unsupported: a profile with no extended outcome lists
+    # nothing (upstream omits its extended block), so the two derivations see the same features.
+    listed_unsupported = {
+        resolve_feature(f, where="the run's ConformanceReport")
+        for p in build_report(run).profiles
+        if p.extended is not None
+        for f in p.extended.unsupported_features
+    }
+    inputs = Inputs(
+        entries=entries,
+        evidence=evidence,
+        supported=supported,
+        listed_unsupported=frozenset(listed_unsupported),
+        implementation=implementation_of(run),
+        gateway_api_version=run.gateway_api_version,
+        gateway_api_channel=run.gateway_api_channel,
+        mode=run.mode,
+        source=f"per-test results of run {run.run_id}" if run.run_id else "per-test results",
+        uncatalogued=uncatalogued,
+    )
+    return grade(inputs, implementation_specific)
+
+
+def grade(inputs: Inputs, implementation_specific: ImplementationSpecific | None = None) -> SupportMatrix:
+    """The matrix for graded evidence: attribute each test to its cells, then grade every row."""
+    entries, supported = inputs.entries, inputs.supported
     evidence: dict[tuple[Resource, Level], list[tuple[TestEvidence, FeatureName | None]]] = defaultdict(list)
     for name in sorted(entries):
-        test = _test_evidence(entries[name], outcomes, supported)
+        features = tuple(sorted(str(f) for f in entries[name].features))
+        test = TestEvidence(name, inputs.evidence.get(name, Evidence.NOT_RUN), features)
         for where in attribute(entries[name]):
             evidence[where.resource, where.level].append((test, where.feature))
     declared = _declared(implementation_specific or {})
@@ -153,43 +214,34 @@ def build_matrix(
     for resource in Resource:
         # ListenerSet has no core tests of its own: the Gateway's core is its prerequisite.
         prerequisite = Resource.GATEWAY if resource is Resource.LISTENER_SET else resource
-        extended, excluded, untested = _extended_cell(
-            resource, evidence[resource, Level.EXTENDED], supported, listed_unsupported, run.gateway_api_channel
-        )
-        specific = _specific_cell(resource, declared.get(resource), outcomes)
+        extended, excluded, untested = _extended_cell(resource, evidence[resource, Level.EXTENDED], inputs)
+        specific = _specific_cell(resource, declared.get(resource), inputs.evidence)
         rows.append(
             Row(
                 resource=resource,
                 core=core[resource],
                 extended=_cap(extended, prerequisite, core[prerequisite]),
                 implementation_specific=_cap(specific, prerequisite, core[prerequisite]),
-                api_version=api_version(resource, run.gateway_api_version, run.gateway_api_channel),
+                api_version=api_version(resource, inputs.gateway_api_version, inputs.gateway_api_channel),
                 excluded_experimental=excluded,
                 untested_features=untested,
             )
         )
     return SupportMatrix(
-        implementation=implementation_of(run),
-        gateway_api_version=run.gateway_api_version,
-        gateway_api_channel=run.gateway_api_channel,
-        mode=run.mode,
+        implementation=inputs.implementation,
+        gateway_api_version=inputs.gateway_api_version,
+        gateway_api_channel=inputs.gateway_api_channel,
+        mode=inputs.mode,
         rows=tuple(rows),
-        uncatalogued_tests=uncatalogued,
+        uncatalogued_tests=inputs.uncatalogued,
+        source=inputs.source,
+        notes=inputs.notes,
     )
 
 
-def _test_evidence(
-    entry: CatalogueEntry, outcomes: Mapping[str, Outcome], supported: frozenset[FeatureName]
-) -> TestEvidence:
-    features = tuple(sorted(str(f) for f in entry.features))
-    if not entry.features <= supported:
-        return TestEvidence(entry.short_name, Evidence.NOT_APPLICABLE, features)
-    return TestEvidence(entry.short_name, _evidence_of(entry.short_name, outcomes), features)
-
-
-def _evidence_of(name: str, outcomes: Mapping[str, Outcome]) -> Evidence:
-    outcome = outcomes.get(name)
-    return Evidence.NOT_RUN if outcome is None else _EVIDENCE.get(outcome, Evidence.NOT_RUN)
+def _counts(test: TestEvidence) -> bool:
+    """Whether the test is evidence at all (it could have run, and its result could have been seen)."""
+    return test.evidence not in (Evidence.NOT_APPLICABLE, Evidence.UNRECORDABLE)
 
 
 def _core_cell(resource: Resource, tests: list[TestEvidence], supported: frozenset[FeatureName]) -> Cell:
@@ -198,7 +250,7 @@ def _core_cell(resource: Resource, tests: list[TestEvidence], supported: frozens
     gate = GATES.get(resource)
     if gate is not None and gate not in supported:
         return Cell(Grade.NOT_SUPPORTED, f"{gate} is not a supported feature", tuple(tests))
-    applicable = [t for t in tests if t.evidence is not Evidence.NOT_APPLICABLE]
+    applicable = [t for t in tests if _counts(t)]
     if not applicable:
         return Cell(Grade.NOT_SUPPORTED, "no applicable core test: each needs an unsupported feature", tuple(tests))
     passed = sum(t.evidence is Evidence.PASSED for t in applicable)
@@ -207,31 +259,38 @@ def _core_cell(resource: Resource, tests: list[TestEvidence], supported: frozens
 
 
 def _extended_cell(
-    resource: Resource,
-    attributed: list[tuple[TestEvidence, FeatureName | None]],
-    supported: frozenset[FeatureName],
-    listed_unsupported: set[FeatureName],
-    channel: str,
+    resource: Resource, attributed: list[tuple[TestEvidence, FeatureName | None]], inputs: Inputs
 ) -> tuple[Cell, tuple[str, ...], tuple[str, ...]]:
     own = {f for f in FeatureName if resource_of(f) is resource and is_extended_feature(f)}
     by_feature: dict[FeatureName, list[TestEvidence]] = defaultdict(list)
     for test, feature in attributed:
         if feature in own:  # mesh tests also evidence route features; the Mesh row grades only its own
             by_feature[feature].append(test)
-    excluded = {f for f in own if channel == "standard" and FEATURES[f].channel is Channel.EXPERIMENTAL}
+    standard = inputs.gateway_api_channel == "standard"
+    excluded = {f for f in own if standard and FEATURES[f].channel is Channel.EXPERIMENTAL}
     # An untested feature is unassessable, unless the run's profiles list it as unsupported: then it is
     # known not to be there and must keep the row from "Supported".
-    graded = (set(by_feature) | (own & listed_unsupported)) - excluded
-    untested = (own & supported) - set(by_feature) - excluded
-    features = tuple(_feature(str(f), by_feature[f], f in supported) for f in sorted(graded, key=str))
+    listed = inputs.listed_unsupported
+    graded = (set(by_feature) | (own & listed)) - excluded - (inputs.unassessable - listed)
+    untested = (own & inputs.supported) - set(by_feature) - excluded
+    features = tuple(_feature(str(f), by_feature[f], _support(f, inputs)) for f in sorted(graded, key=str))
     notes = tuple(sorted(map(str, excluded))), tuple(sorted(map(str, untested)))
     if not features:
         return Cell(Grade.NOT_APPLICABLE, f"no extended feature of {resource} has a conformance test"), *notes
     return _graded_cell(features, "extended features"), *notes
 
 
+def _support(feature: FeatureName, inputs: Inputs) -> FeatureGrade | None:
+    """None when supported; otherwise how the evidence says it is not."""
+    if feature in inputs.supported:
+        return None
+    if inputs.features_complete or feature in inputs.listed_unsupported:
+        return FeatureGrade.UNSUPPORTED
+    return FeatureGrade.NOT_RECORDED
+
+
 def _specific_cell(
-    resource: Resource, capabilities: Mapping[str, Sequence[str]] | None, outcomes: Mapping[str, Outcome]
+    resource: Resource, capabilities: Mapping[str, Sequence[str]] | None, evidence: Mapping[str, Evidence]
 ) -> Cell:
     if resource is Resource.REFERENCE_GRANT:
         return Cell(Grade.NOT_APPLICABLE, "the ReferenceGrant API documents no implementation-specific support")
@@ -240,15 +299,15 @@ def _specific_cell(
     features = []
     for capability in sorted(capabilities):
         names = sorted(set(capabilities[capability]))
-        tests = [TestEvidence(n, _evidence_of(n, outcomes)) for n in names]
-        features.append(_feature(capability, tests, True))
+        tests = [TestEvidence(n, evidence.get(n, Evidence.NOT_RUN)) for n in names]
+        features.append(_feature(capability, tests, None))
     return _graded_cell(tuple(features), "declared capabilities")
 
 
-def _feature(name: str, tests: Sequence[TestEvidence], supported: bool) -> FeatureEvidence:
-    if not supported:
-        return FeatureEvidence(name, FeatureGrade.UNSUPPORTED, tuple(tests))
-    applicable = [t for t in tests if t.evidence is not Evidence.NOT_APPLICABLE]
+def _feature(name: str, tests: Sequence[TestEvidence], unsupported: FeatureGrade | None) -> FeatureEvidence:
+    if unsupported is not None:
+        return FeatureEvidence(name, unsupported, tuple(tests))
+    applicable = [t for t in tests if _counts(t)]
     passed = sum(t.evidence is Evidence.PASSED for t in applicable)
     if applicable and passed == len(applicable):
         grade = FeatureGrade.PASS
@@ -302,54 +361,3 @@ def _declared(declaration: ImplementationSpecific) -> dict[Resource, Mapping[str
                 )
         declared[Resource(name)] = capabilities
     return declared
-
-
-# Served CRD versions by Gateway API minor release: (standard channel, experimental channel); None = absent.
-_V1 = ("v1", "v1")
-_XLS = "v1alpha1 (XListenerSet)"
-_XMESH = "v1alpha1 (XMesh)"
-_COMMON = {Resource.GATEWAY_CLASS: _V1, Resource.GATEWAY: _V1, Resource.HTTP_ROUTE: _V1, Resource.GRPC_ROUTE: _V1}
-_API_VERSIONS: Mapping[tuple[int, int], Mapping[Resource, tuple[str | None, str | None]]] = {
-    (1, 3): _COMMON
-    | {Resource.REFERENCE_GRANT: ("v1beta1", "v1beta1"), Resource.TLS_ROUTE: (None, "v1alpha2")}
-    | {Resource.TCP_ROUTE: (None, "v1alpha2"), Resource.UDP_ROUTE: (None, "v1alpha2")}
-    | {
-        Resource.BACKEND_TLS_POLICY: (None, "v1alpha3"),
-        Resource.LISTENER_SET: (None, _XLS),
-        Resource.MESH: (None, None),
-    },
-    (1, 4): _COMMON
-    | {Resource.REFERENCE_GRANT: ("v1beta1", "v1beta1"), Resource.TLS_ROUTE: (None, "v1alpha3")}
-    | {Resource.TCP_ROUTE: (None, "v1alpha2"), Resource.UDP_ROUTE: (None, "v1alpha2")}
-    | {Resource.BACKEND_TLS_POLICY: _V1, Resource.LISTENER_SET: (None, _XLS), Resource.MESH: (None, _XMESH)},
-    (1, 5): _COMMON
-    | {Resource.REFERENCE_GRANT: _V1, Resource.TLS_ROUTE: _V1}
-    | {Resource.TCP_ROUTE: (None, "v1alpha2"), Resource.UDP_ROUTE: (None, "v1alpha2")}
-    | {Resource.BACKEND_TLS_POLICY: _V1, Resource.LISTENER_SET: _V1, Resource.MESH: (None, _XMESH)},
-    (1, 6): _COMMON
-    | {Resource.REFERENCE_GRANT: _V1, Resource.TLS_ROUTE: _V1}
-    | {Resource.TCP_ROUTE: _V1, Resource.UDP_ROUTE: _V1}
-    | {Resource.BACKEND_TLS_POLICY: _V1, Resource.LISTENER_SET: _V1, Resource.MESH: (None, _XMESH)},
-}
-
-
-def api_version(resource: Resource, gateway_api_version: str, channel: str) -> str:
-    """The newest served version of the resource's CRD in the run's channel (support-matrix.md §5).
-
-    A resource only in the experimental channel of a standard run says so; an unknown release, or an
-    unknown channel where the two channels differ, is ``unknown``.
-    """
-    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?", gateway_api_version.strip())
-    table = _API_VERSIONS.get((int(match[1]), int(match[2]))) if match else None
-    if table is None:
-        return "unknown"
-    standard, experimental = table[resource]
-    if channel == "standard":
-        if standard:
-            return standard
-        return f"{experimental} (experimental channel)" if experimental else "not in this release"
-    if channel == "experimental":
-        return experimental or "not in this release"
-    if standard == experimental:
-        return standard or "not in this release"
-    return "unknown"

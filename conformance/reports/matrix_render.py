@@ -28,25 +28,35 @@ _HEADER = (
 
 def matrix_to_markdown(matrix: SupportMatrix) -> str:
     """A caption, the table in the APISIX docs' style, then one bullet per fact behind a grade."""
-    impl = matrix.implementation
-    who = f"{impl.organization}/{impl.project} {impl.version}".strip() if impl.project else "the implementation"
-    caption = (
-        f"Support levels of {who} (mode {matrix.mode}, channel {matrix.gateway_api_channel}, "
-        f"Gateway API {matrix.gateway_api_version}), graded from conformance test results."
-    )
+    caption = f"Support levels of {describe(matrix)}, graded from {matrix.source}."
     lines = [caption, "", *_HEADER]
     for row in matrix.rows:
         cells = (row.core, row.extended, row.implementation_specific)
         lines.append(f"| {row.resource} | " + " | ".join(c.grade.value for c in cells) + f" | {row.api_version} |")
+    notes = matrix_notes(matrix)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def matrix_notes(matrix: SupportMatrix) -> list[str]:
+    """One sentence per fact behind a grade, row by row, then the notes about the evidence as a whole."""
     notes = [note for row in matrix.rows for note in _row_notes(row)]
     if matrix.uncatalogued_tests:
         names = ", ".join(matrix.uncatalogued_tests)
         notes.append(
             f"note: tests in the run but not in the catalogue (attributed from their recorded features): {names}"
         )
-    if notes:
-        lines += ["", *(f"- {note}" for note in notes)]
-    return "\n".join(lines) + "\n"
+    return notes + [f"note: {note}" for note in matrix.notes]
+
+
+def describe(matrix: SupportMatrix) -> str:
+    """``org/project version (mode m, channel c, Gateway API v)``; unknown values say so."""
+    impl = matrix.implementation
+    who = f"{impl.organization}/{impl.project} {impl.version}".strip() if impl.project else "the implementation"
+    mode = matrix.mode or "unknown"
+    channel = matrix.gateway_api_channel or "unknown"
+    return f"{who} (mode {mode}, channel {channel}, Gateway API {matrix.gateway_api_version or 'unknown'})"
 
 
 def _row_notes(row: Row) -> list[str]:
@@ -104,6 +114,7 @@ def matrix_to_json(matrix: SupportMatrix) -> dict[str, Any]:
         "gatewayAPIVersion": matrix.gateway_api_version,
         "gatewayAPIChannel": matrix.gateway_api_channel,
         "mode": matrix.mode,
+        "source": matrix.source,
         "rows": [
             {
                 "resource": str(row.resource),
@@ -117,6 +128,7 @@ def matrix_to_json(matrix: SupportMatrix) -> dict[str, Any]:
             for row in matrix.rows
         ],
         "uncataloguedTests": list(matrix.uncatalogued_tests),
+        "notes": list(matrix.notes),
     }
 
 

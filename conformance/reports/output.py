@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from conformance.reports.catalog import CatalogueEntry
 from conformance.reports.conformance_report import build_report, to_yaml
 from conformance.reports.matrix import build_matrix
+from conformance.reports.matrix_html import matrix_to_html
 from conformance.reports.matrix_render import matrix_to_json, matrix_to_markdown
 from conformance.results import write_text_atomic
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 REPORT_FILE = "conformance-report.yaml"
 MATRIX_MARKDOWN = "support-matrix.md"
 MATRIX_JSON = "support-matrix.json"
+MATRIX_HTML = "support-matrix.html"
 
 
 def catalogue_of(run: RunRecord) -> dict[str, CatalogueEntry]:
@@ -37,12 +39,13 @@ def catalogue_of(run: RunRecord) -> dict[str, CatalogueEntry]:
 def write_reports(run: RunRecord, directory: Path, *, report_output: Path | None = None) -> list[Path]:
     """Write the ConformanceReport (mode 0600, as upstream) and the support matrix; returns the paths."""
     report_text = to_yaml(build_report(run))
-    matrix = build_matrix(run, catalogue_of(run))
+    matrix = build_matrix(run, catalogue_of(run), implementation_specific=run.implementation_specific)
     written = []
     for path, text, mode in (
         (directory / REPORT_FILE, report_text, 0o600),
         (directory / MATRIX_MARKDOWN, matrix_to_markdown(matrix), 0o644),
         (directory / MATRIX_JSON, json.dumps(matrix_to_json(matrix), indent=2) + "\n", 0o644),
+        (directory / MATRIX_HTML, matrix_to_html(matrix), 0o644),
     ):
         write_text_atomic(path, text, mode=mode)
         written.append(path)

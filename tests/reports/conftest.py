@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,20 @@ import pytest
 from conformance.results import Outcome, RunRecord, TestRecord, load
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the checkout, or ``$GWCONF_SHARED_DIR`` (for a checkout kept elsewhere, e.g. a worktree).
+
+    Tests needing it skip without it, saying where it was looked for.
+    """
+    shared = Path(os.environ.get("GWCONF_SHARED_DIR") or REPO.parent / "shared")
+    if not shared.is_dir():
+        pytest.skip(f"{shared} is not present (the shared spec and data folder; set GWCONF_SHARED_DIR to use another)")
+    return shared
+
 
 RecordFactory = Callable[..., TestRecord]
 RunFactory = Callable[..., RunRecord]

@@ -12,9 +12,10 @@ import pytest
 
 from conformance.features import FeatureName
 from conformance.metadata import ConformanceTest
+from conformance.reports.api_versions import api_version
 from conformance.reports.catalog import CatalogueEntry, Level, Resource, attribute, catalogue_from_tests
 from conformance.reports.conformance_report import build_report, to_yaml
-from conformance.reports.matrix import Evidence, FeatureGrade, Grade, Row, SupportMatrix, api_version, build_matrix
+from conformance.reports.matrix import Evidence, FeatureGrade, Grade, Row, SupportMatrix, build_matrix
 from conformance.reports.matrix_render import matrix_to_json, matrix_to_markdown
 from conformance.results import Outcome, RunRecord
 from conformance.results import TestRecord as Record
