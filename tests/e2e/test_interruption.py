@@ -17,17 +17,30 @@ from e2e_support import REPO, checkout_env
 SELECTION = "HTTPRouteSimpleSameNamespace or HTTPRouteReferenceGrant or HTTPRouteWeight"
 
 
-def environment_processes() -> set[int]:
+def environment_of(run: subprocess.Popen[str]) -> set[int]:
+    """The local environment processes the run started (its children running ``conformance.local serve``)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
                 continue
-            if b"conformance.local" in cmdline and b"serve" in cmdline:
+            if parent == run.pid and b"conformance.local" in cmdline and b"serve" in cmdline:
                 found.add(int(entry.name))
     return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
 
 
 def start(tmp_path: Path) -> subprocess.Popen[str]:
@@ -58,9 +71,10 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, s
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_signal_mid_test_cleans_up_and_still_reports(tmp_path: Path, sig: signal.Signals) -> None:
-    before = environment_processes()
     process = start(tmp_path)
     wait_for_first_result(tmp_path, process)
+    environment = environment_of(process)
+    assert environment, "the run's local environment was not found"
     time.sleep(0.5)  # into the next test, which waits for the simulated latency
     os.kill(process.pid, sig)
     code, output = finish(process)
@@ -72,13 +86,13 @@ def test_a_signal_mid_test_cleans_up_and_still_reports(tmp_path: Path, sig: sign
     assert "INTERRUPTED" in outcomes, outcomes
     report = (tmp_path / "run" / "conformance-report.yaml").read_text()
     assert "kind: ConformanceReport" in report
-    assert environment_processes() <= before, "the local environment was left running"
+    assert not alive(environment), "the local environment was left running"
 
 
 def test_a_second_ctrl_c_aborts_cleanup_but_keeps_the_results(tmp_path: Path) -> None:
-    before = environment_processes()
     process = start(tmp_path)
     wait_for_first_result(tmp_path, process)
+    environment = environment_of(process)
     os.kill(process.pid, signal.SIGINT)
     time.sleep(0.3)
     os.kill(process.pid, signal.SIGINT)
@@ -89,6 +103,6 @@ def test_a_second_ctrl_c_aborts_cleanup_but_keeps_the_results(tmp_path: Path) ->
     assert (tmp_path / "run" / "conformance-report.yaml").exists(), output[-3000:]
     # Even when cleanup is cut short, the environment notices its parent is gone and stops itself.
     deadline = time.monotonic() + 15
-    while environment_processes() - before and time.monotonic() < deadline:
+    while alive(environment) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert environment_processes() <= before, "the local environment outlived the run"
+    assert not alive(environment), "the local environment outlived the run"
