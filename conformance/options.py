@@ -720,6 +720,9 @@ def resolve(
     if values.get("kubeconfig") is not None and "cluster" not in values:
         values["cluster"] = ClusterKind.KUBECONFIG
         sources["cluster"] = sources["kubeconfig"]
+    elif values.get("implementation") not in (None, "", "local") and "cluster" not in values:
+        values["cluster"] = ClusterKind.KIND  # a real implementation needs a real cluster
+        sources["cluster"] = sources["implementation"]
     options = Options(**values)
     _check(options)
     return Resolved(options, sources)
@@ -735,6 +738,8 @@ def _check(options: Options) -> None:
     if options.cluster is ClusterKind.KUBECONFIG and options.kubeconfig is None:
         raise OptionsError("--cluster=kubeconfig needs --kubeconfig=PATH (the existing cluster to run against)")
     if options.cluster is ClusterKind.LOCAL and (options.reuse_cluster or options.keep_cluster):
-        raise OptionsError("--reuse-cluster and --keep-cluster apply to --cluster=kind; the local environment is always fresh")
+        raise OptionsError(
+            "--reuse-cluster and --keep-cluster apply to --cluster=kind; the local environment is always fresh"
+        )
     if options.local_faults and options.cluster is not ClusterKind.LOCAL:
         raise OptionsError(f"--local-faults only applies to --cluster=local, not --cluster={options.cluster}")

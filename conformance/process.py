@@ -35,7 +35,8 @@ HOW_TO_GET: Mapping[str, str] = {
     "helm": "install helm v3.8 or later (https://helm.sh/docs/intro/install/)",
     "docker": "install Docker and start its daemon (https://docs.docker.com/engine/install/)",
     "cloud-provider-kind": (
-        "go install sigs.k8s.io/cloud-provider-kind@v0.11.1 (or use --load-balancer=metallb, which needs no host process)"
+        "go install sigs.k8s.io/cloud-provider-kind@v0.11.1 "
+        "(or use --load-balancer=metallb, which needs no host process)"
     ),
     "cilium": "install cilium-cli (https://github.com/cilium/cilium-cli/releases)",
 }

@@ -180,7 +180,9 @@ def _install(step: dict[str, Any]) -> InstallStep:
             namespace=h["namespace"],
             repo=h.get("repo", ""),
             version=h.get("version", ""),
-            values={str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in (h.get("values") or {}).items()},
+            values={
+                str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in (h.get("values") or {}).items()
+            },
             skip_crds=bool(h.get("skip_crds", False)),
             wait_for_jobs=bool(h.get("wait_for_jobs", False)),
             timeout=h.get("timeout", "10m"),
@@ -190,7 +192,10 @@ def _install(step: dict[str, Any]) -> InstallStep:
     if "objects" in step:
         return Objects(step["objects"])
     c = step["cilium"]
-    return CiliumCLI(c["version"], {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in (c.get("values") or {}).items()})
+    return CiliumCLI(
+        c["version"],
+        {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in (c.get("values") or {}).items()},
+    )
 
 
 def _entry(data: dict[str, Any], where: str) -> Entry:

@@ -225,7 +225,9 @@ def _semantics(data: Mapping[str, Any], problems: list[str]) -> None:
             problems.append("profiles: required when features.source is profiles")
     for index, patch in enumerate(data.get("gateway_patches") or []):
         if patch not in GATEWAY_PATCHES:
-            problems.append(f"gateway_patches[{index}]: {patch!r} is not valid. Valid choices: {', '.join(GATEWAY_PATCHES)}.")
+            problems.append(
+                f"gateway_patches[{index}]: {patch!r} is not valid. Valid choices: {', '.join(GATEWAY_PATCHES)}."
+            )
     kind = data.get("kind")
     if isinstance(kind, dict) and "host_ports" in kind:
         ports = kind["host_ports"]
