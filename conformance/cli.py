@@ -3,6 +3,8 @@
 gwconf run [PYTEST ARGS]        run the bundled suite (same as ``pytest suites``)
 gwconf selfcheck [OPTIONS]      clean run + one run per local fault, and the kill matrix
 gwconf features | profiles | faults    list the valid names
+gwconf implementations [NAME]   the implementation catalog (cli_clusters.py)
+gwconf run --dry-run [OPTIONS]  print the plan of a run without touching anything
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ def parser() -> argparse.ArgumentParser:
         ("faults", cmd_faults, "list the faults of the local reference gateway"),
     ):
         sub.add_parser(name, help=text).set_defaults(func=func)
+    from conformance.cli_clusters import register
+
+    register(sub)
     return top
 
 
