@@ -24,7 +24,8 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
 
     from conformance.resources import suites_root
 
-    return int(pytest.main([str(suites_root()), "-p", "no:cacheprovider", *rest]))
+    # pytest-kind-ng (the optional 'kind' extra, used only to download kind) also registers --kubeconfig.
+    return int(pytest.main([str(suites_root()), "-p", "no:cacheprovider", "-p", "no:pytest-kind-ng", *rest]))
 
 
 def cmd_selfcheck(args: argparse.Namespace, rest: list[str]) -> int:
