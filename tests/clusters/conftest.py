@@ -93,11 +93,23 @@ def run_pytest(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     def run(*args: str, env: dict[str, str], timeout: float = 300) -> Run:
         reports = tmp_path / "reports"
-        cmd = [sys.executable, "-m", "pytest", str(REPO / "suites"), "-p", "no:cacheprovider", "-q",
-               f"--reports-dir={reports}", "--run-id=run", *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(REPO / "suites"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--reports-dir={reports}",
+            "--run-id=run",
+            *args,
+        ]
         full_env = {**os.environ, **env}
         full_env.pop("CI", None)
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=full_env, check=False)
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=full_env, check=False
+        )
         return Run(done.returncode, done.stdout + done.stderr, reports / "run")
 
     return run

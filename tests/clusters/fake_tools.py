@@ -96,7 +96,11 @@ def _bundle(url: str) -> list[dict[str, Any]]:
 def kubectl(args: list[str]) -> int:
     if args[:1] == ["apply"]:
         source = flag(args, "-f") or ""
-        docs = [d for d in yaml.safe_load_all(sys.stdin.read()) if isinstance(d, dict)] if source == "-" else _bundle(source)
+        docs = (
+            [d for d in yaml.safe_load_all(sys.stdin.read()) if isinstance(d, dict)]
+            if source == "-"
+            else _bundle(source)
+        )
         api = client(args)
         for doc in docs:
             if doc.get("kind") == "GatewayClass" and os.environ.get("FAKE_CONTROLLER"):
@@ -112,8 +116,10 @@ def kubectl(args: list[str]) -> int:
         print((STATE / f"{name}.label").read_text() if (STATE / f"{name}.label").exists() else "", end="")
         return 0
     if args[:1] == ["delete"] and len(args) > 2 and not args[1].startswith("-"):
-        kinds = {"validatingadmissionpolicy": "ValidatingAdmissionPolicy",
-                 "validatingadmissionpolicybinding": "ValidatingAdmissionPolicyBinding"}
+        kinds = {
+            "validatingadmissionpolicy": "ValidatingAdmissionPolicy",
+            "validatingadmissionpolicybinding": "ValidatingAdmissionPolicyBinding",
+        }
         if args[1] in kinds:
             client(args).delete("admissionregistration.k8s.io/v1", kinds[args[1]], args[2])
         return 0
@@ -157,7 +163,13 @@ def main(tool: str) -> int:
         if fail_tool == tool and word in args:
             print(f"Error: {tool} could not {word}: simulated failure", file=sys.stderr)
             return 1
-    handler = {"kind": kind, "kubectl": kubectl, "helm": helm, "docker": docker, "cloud-provider-kind": cloud_provider_kind}
+    handler = {
+        "kind": kind,
+        "kubectl": kubectl,
+        "helm": helm,
+        "docker": docker,
+        "cloud-provider-kind": cloud_provider_kind,
+    }
     return handler[tool](args)
 
 

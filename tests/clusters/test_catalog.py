@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +115,18 @@ def test_a_users_own_profile_file_is_accepted(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (lambda d: d.pop("gateway_class"), "gateway_class: required field is missing"),
-        (lambda d: d["address"].update(strategy="metalb"), "address.strategy: 'metalb' is not valid. Did you mean metallb?"),
+        (
+            lambda d: d["address"].update(strategy="metalb"),
+            "address.strategy: 'metalb' is not valid. Did you mean metallb?",
+        ),
         (lambda d: d["install"][1]["helm"].pop("chart"), "install[1].helm.chart: required field is missing"),
         (lambda d: d.update(instal=[]), "instal: unknown field. Did you mean install?"),
         (lambda d: d["features"].update(exempt=["HTTPRouteQuery"]), "features.exempt"),
         (lambda d: d.update(profiles=["GATEWAY-HTTPS"]), "profiles"),
-        (lambda d: d["readiness"][0].update(deployment="no-namespace"), "readiness[0].deployment: expected NAMESPACE/NAME"),
+        (
+            lambda d: d["readiness"][0].update(deployment="no-namespace"),
+            "readiness[0].deployment: expected NAMESPACE/NAME",
+        ),
     ],
 )
 def test_malformed_profiles_name_the_file_and_field(tmp_path: Path, change: Any, message: str) -> None:
@@ -133,7 +140,7 @@ def test_malformed_profiles_name_the_file_and_field(tmp_path: Path, change: Any,
 
 
 def test_unknown_implementation_lists_the_catalog() -> None:
-    with pytest.raises(ProfileError, match="'envoy' is not in the catalog. Did you mean envoy-gateway?"):
+    with pytest.raises(ProfileError, match=re.escape("'envoy' is not in the catalog. Did you mean envoy-gateway?")):
         catalog.load("envoy")
 
 

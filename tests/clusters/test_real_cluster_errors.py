@@ -14,12 +14,17 @@ def test_failing_helm_shows_command_exit_code_and_stderr_and_the_cluster_is_dele
     fake_tools, local_api: Cluster, run_pytest
 ) -> None:
     env = {**fake_tools.env, "FAKE_KIND_KUBECONFIG": str(local_api.kubeconfig), "FAKE_FAIL": "helm:eg"}
-    run = run_pytest("--implementation=envoy-gateway", "--no-preload-images", "-k", "HTTPRouteSimpleSameNamespace", env=env)
+    run = run_pytest(
+        "--implementation=envoy-gateway", "--no-preload-images", "-k", "HTTPRouteSimpleSameNamespace", env=env
+    )
     assert run.returncode != 0
-    assert "installing Envoy Gateway failed: install Envoy Gateway: helm release eg: command failed with exit code 1" in run.output
+    assert (
+        "installing Envoy Gateway failed: install Envoy Gateway: helm release eg: command failed with exit code 1"
+        in run.output
+    )
     assert "helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm" in run.output
     assert "| Error: helm could not eg: simulated failure" in run.output
-    assert ["kind", "delete", "cluster", "--name", "gwconf-envoy-gateway-run"] == fake_tools.calls("kind")[-1][:5]
+    assert fake_tools.calls("kind")[-1][:5] == ["kind", "delete", "cluster", "--name", "gwconf-envoy-gateway-run"]
 
 
 def test_missing_kind_says_which_tool_and_how_to_get_it(fake_tools, run_pytest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +42,9 @@ def test_an_existing_cluster_is_not_reused_unless_asked(fake_tools, local_api: C
     run = run_pytest("--cluster=kind", "--keep-cluster", "-k", "HTTPRouteSimpleSameNamespace", env=env)
     assert run.returncode != 0
     assert "a kind cluster named gwconf-envoy-gateway already exists; pass --reuse-cluster" in run.output
-    run = run_pytest("--cluster=kind", "--reuse-cluster", "--no-preload-images", "-k", "HTTPRouteSimpleSameNamespace", env=env)
+    run = run_pytest(
+        "--cluster=kind", "--reuse-cluster", "--no-preload-images", "-k", "HTTPRouteSimpleSameNamespace", env=env
+    )
     assert "was created with a different spec" in run.output  # it has no spec label: refused, not silently used
     assert not any(c[:2] == ["kind", "delete"] for c in fake_tools.calls()), "a reused cluster is never deleted"
 
@@ -83,7 +90,12 @@ def test_users_profile_file_runs_on_an_existing_cluster(local_api: Cluster, run_
             {
                 "name": "my-gateway",
                 "title": "My gateway",
-                "report": {"organization": "me", "project": "my-gateway", "url": "https://example.com", "version": "v0.1"},
+                "report": {
+                    "organization": "me",
+                    "project": "my-gateway",
+                    "url": "https://example.com",
+                    "version": "v0.1",
+                },
                 "gateway_class": {
                     "name": "mine",
                     "controller_name": "gateway-conformance.local/reference-gateway",
