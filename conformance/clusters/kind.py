@@ -129,7 +129,7 @@ class KindCluster:
     def plan(self) -> list[Step]:
         """Every step for --dry-run, with the decisions that depend on the machine described."""
         s = self.settings
-        k = "<kubeconfig in a private temp dir>"
+        k = "<kubeconfig>"  # a private temp dir at run time, never ~/.kube/config or reports/
         find = Action(kindbin.describe_resolution(s.kind_bin, s.kind_version), lambda: None)
         exists = Action(
             f"kind get clusters -> {'reuse' if s.reuse else 'refuse'} an existing cluster named {s.name}", lambda: None
