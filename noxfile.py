@@ -21,8 +21,15 @@ def conformance(session: nox.Session) -> None:
 
     Arguments after ``--`` go to pytest, e.g. ``nox -s conformance -- -k Matching -x``.
     """
-    session.install(".")
-    session.run("pytest", "suites", "-p", "no:cacheprovider", *session.posargs)
+    session.install(".[kind]" if "--cluster=kind" in session.posargs or _implementation(session.posargs) else ".")
+    # pytest-kind-ng (the 'kind' extra downloads kind with it) registers --kubeconfig as well: keep it unloaded.
+    session.run("pytest", "suites", "-p", "no:cacheprovider", "-p", "no:pytest-kind-ng", *session.posargs)
+
+
+def _implementation(args: list[str]) -> bool:
+    """True when a real implementation is asked for (it runs on kind unless --kubeconfig is given)."""
+    joined = " ".join(args)
+    return "--implementation" in joined and "--implementation=local" not in joined and "--kubeconfig" not in joined
 
 
 @nox.session(python=PYTHON)

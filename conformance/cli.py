@@ -4,6 +4,8 @@ gwconf run [PYTEST ARGS]        run the bundled suite (same as ``pytest suites``
 gwconf selfcheck [OPTIONS]      clean run + one run per local fault, and the kill matrix
 gwconf features | profiles | faults    list the valid names
 gwconf report | matrix | compare | merge    reports without a cluster (conformance.cli_reports)
+gwconf implementations [NAME]   the implementation catalog (cli_clusters.py)
+gwconf run --dry-run [OPTIONS]  print the plan of a run without touching anything
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import cli_reports
+from conformance import cli_clusters, cli_reports
 from conformance.features import ALL_FEATURES
 from conformance.profiles import PROFILES
 
@@ -24,7 +26,8 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
 
     from conformance.resources import suites_root
 
-    return int(pytest.main([str(suites_root()), "-p", "no:cacheprovider", *rest]))
+    # pytest-kind-ng (the optional 'kind' extra, used only to download kind) also registers --kubeconfig.
+    return int(pytest.main([str(suites_root()), "-p", "no:cacheprovider", "-p", "no:pytest-kind-ng", *rest]))
 
 
 def cmd_selfcheck(args: argparse.Namespace, rest: list[str]) -> int:
@@ -88,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     ):
         sub.add_parser(name, help=text).set_defaults(func=func)
     cli_reports.register(sub)
+    cli_clusters.register(sub)
     return top
 
 

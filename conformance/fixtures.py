@@ -9,6 +9,7 @@ for items whose module declares ``CONFORMANCE``.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -16,11 +17,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance import selection
-from conformance.kube.apply import BundleError, apply_objects, read_bundle
+from conformance import diagnostics, selection
+from conformance.kube.apply import Applied, BundleError, apply_objects, read_bundle
 from conformance.kube.errors import KubeError
 from conformance.kube.facade import Kube
 from conformance.probes.http import HTTPProbe
+from conformance.progress import Progress, quiet_environment
 from conformance.recorder import PROP_GATE
 from conformance.resources import bundle_path
 from conformance.session import ConformanceSession, SetupError
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from conformance.timeouts import TimeoutConfig
 
 __all__ = ["HTTPProbe", "Kube"]
+
+log = logging.getLogger(__name__)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +55,7 @@ def conformance_session(request: pytest.FixtureRequest, conformance_options: Opt
         conformance_options,
         report_dir=listener.report_dir,
         run_test_features=listener.features_of(conformance_options.run_test),
+        progress=terminal_progress(request.config),
     )
     try:
         try:
@@ -107,6 +112,44 @@ def timeout_config(conformance_options: Options) -> TimeoutConfig:
 _LAST_TEST_END: list[float] = []
 
 
+def terminal_progress(config: pytest.Config) -> Progress:
+    """Progress lines on the terminal, written past pytest's output capture (quiet under CI or without a TTY)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or not reporter.isatty or quiet_environment():
+        return Progress.quiet()
+
+    def write(line: str) -> None:
+        if capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(line)
+        else:
+            reporter.write_line(line)
+
+    return Progress(write)
+
+
+def save_diagnostics(
+    request: pytest.FixtureRequest, session: ConformanceSession, short_name: str, applied: list[Applied]
+) -> None:
+    """For a failed test: objects, events and controller logs under debug/<test>/, then the hook."""
+    from conformance.plugin import CALL_FAILED_KEY, LISTENER_KEY
+
+    if not request.node.stash.get(CALL_FAILED_KEY, False) or not session.options.collect_diagnostics:
+        return
+    if session.client is None:
+        return
+    entry = session.entry
+    controller = (entry.controller_namespace, entry.controller_selector) if entry is not None else None
+    directory = request.config.stash[LISTENER_KEY].report_dir / "debug" / short_name
+    try:
+        files = diagnostics.collect(session.client, directory, applied, controller=controller)
+    except (KubeError, OSError) as err:
+        log.warning("saving diagnostics for %s failed: %s", short_name, err)
+        return
+    request.config.hook.pytest_gwconf_diagnostics(item=request.node, directory=directory, files=files)
+
+
 @pytest.fixture(autouse=True)
 def _gwconf_conformance_test(request: pytest.FixtureRequest) -> Generator[None]:
     """Gate, apply manifests, run, clean up: upstream's ConformanceTest.Run around each test body."""
@@ -128,15 +171,17 @@ def _gwconf_conformance_test(request: pytest.FixtureRequest) -> Generator[None]:
         time.sleep(isolation)  # requested by the user (TestIsolation), not a wait for state
     cleanup = session.new_cleanup() if options.cleanup_test_resources else None
     module_file = Path(str(request.node.fspath))
+    applied: list[Applied] = []
     try:
         for name in test.manifests:
             path = bundle_path(module_file, name)
-            apply_objects(session.client, read_bundle(path), session.fill, cleanup=cleanup, where=str(path))
+            applied += apply_objects(session.client, read_bundle(path), session.fill, cleanup=cleanup, where=str(path))
         yield
     except (BundleError, KubeError) as err:
         pytest.fail(f"applying the manifests of {test.short_name} failed: {err}", pytrace=False)
     finally:
         _LAST_TEST_END[:] = [time.monotonic()]
+        save_diagnostics(request, session, test.short_name, applied)  # before cleanup deletes the evidence
         if cleanup is not None:
             problems = cleanup.run()
             if problems:

@@ -102,6 +102,22 @@ class Options:
     gateway_api_crds: Path | None = None
     connect_to: Mapping[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     conformance_options_file: Path | None = None
+    # Real clusters (declared in options_clusters.py): kind, CRD installation, implementation installs.
+    reuse_cluster: bool = False
+    keep_cluster: bool = False
+    cluster_name: str = ""
+    kube_version: str = ""
+    node_image: str = ""
+    kind_version: str = ""
+    kind_bin: Path | None = None
+    preload_images: bool = True
+    load_balancer: str = ""
+    gateway_api_version: str = ""
+    gateway_api_channel: str = ""
+    force: bool = False
+    skip_install: bool = False
+    dry_run: bool = False
+    collect_diagnostics: bool = True
 
 
 # --- value parsers: (raw value, where it came from) -> typed value ------------------------------------
@@ -514,7 +530,8 @@ SPECS: tuple[OptionSpec, ...] = (
     _spec(
         "implementation",
         "--implementation",
-        "Implementation profile to install or describe (default with --cluster=local: the reference gateway)",
+        "Implementation to install and test: a catalog name ('gwconf implementations') or a path to your own "
+        "profile YAML (default: local with --cluster=local, envoy-gateway with --cluster=kind)",
         _text,
         metavar="NAME",
         ini="implementation",
@@ -575,6 +592,9 @@ SPECS: tuple[OptionSpec, ...] = (
     ),
 )
 
+from conformance.options_clusters import CLUSTER_SPECS  # noqa: E402  (it builds on OptionSpec above)
+
+SPECS = (*SPECS, *CLUSTER_SPECS)
 SPECS_BY_FLAG: Mapping[str, OptionSpec] = {s.flag: s for s in SPECS}
 FILE_KEYS: frozenset[str] = frozenset(
     {s.file_key.split(".")[0] for s in SPECS if s.file_key} | {"debug", "disableParallelTests", "failFast"}
@@ -700,6 +720,9 @@ def resolve(
     if values.get("kubeconfig") is not None and "cluster" not in values:
         values["cluster"] = ClusterKind.KUBECONFIG
         sources["cluster"] = sources["kubeconfig"]
+    elif values.get("implementation") not in (None, "", "local") and "cluster" not in values:
+        values["cluster"] = ClusterKind.KIND  # a real implementation needs a real cluster
+        sources["cluster"] = sources["implementation"]
     options = Options(**values)
     _check(options)
     return Resolved(options, sources)
@@ -714,5 +737,9 @@ def _check(options: Options) -> None:
         )
     if options.cluster is ClusterKind.KUBECONFIG and options.kubeconfig is None:
         raise OptionsError("--cluster=kubeconfig needs --kubeconfig=PATH (the existing cluster to run against)")
+    if options.cluster is ClusterKind.LOCAL and (options.reuse_cluster or options.keep_cluster):
+        raise OptionsError(
+            "--reuse-cluster and --keep-cluster apply to --cluster=kind; the local environment is always fresh"
+        )
     if options.local_faults and options.cluster is not ClusterKind.LOCAL:
         raise OptionsError(f"--local-faults only applies to --cluster=local, not --cluster={options.cluster}")

@@ -24,6 +24,24 @@ pytest_plugins = ("conformance.fixtures", "conformance.report_plugin")
 OPTIONS_KEY = pytest.StashKey[opts.Resolved]()
 LISTENER_KEY = pytest.StashKey[ResultsListener]()
 TEST_KEY = pytest.StashKey[ConformanceTest]()
+CALL_FAILED_KEY = pytest.StashKey[bool]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from conformance import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember a failed test body, so that its teardown saves diagnostics before cleaning up."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CALL_FAILED_KEY] = True
+    return report
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,6 +83,25 @@ def _resolve(config: pytest.Config) -> opts.Resolved:
         except UnknownFaultError as err:
             raise pytest.UsageError(f"--local-faults: {err}") from None
     return resolved
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """--dry-run: print the plan (every command and manifest URL) and stop before anything runs."""
+    if getattr(config.option, "gwconf_dry_run", None) in (None, "false"):
+        return None
+    from conformance import dryrun
+    from conformance.implementations.schema import ProfileError
+    from conformance.session import SetupError
+
+    options = _resolve(config).options
+    if not options.dry_run:
+        return None
+    try:
+        print(dryrun.text(options, options.run_id or "<run id>"), end="")
+    except (ProfileError, SetupError) as err:
+        raise pytest.UsageError(str(err)) from None
+    return 0
 
 
 def pytest_configure(config: pytest.Config) -> None:

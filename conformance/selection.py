@@ -27,6 +27,8 @@ class FeaturesSource(StrEnum):
     ALL = "all-features"
     INFERRED = "inferred"
     """GatewayClass status.supportedFeatures."""
+    CATALOG = "catalog"
+    """The implementation profile's declaration (for implementations that publish no status features)."""
     NONE = "none"
     """Nothing declared or published: only the requested profiles' core features."""
 

@@ -12,17 +12,23 @@ says which step broke:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from conformance import interrupts
+from conformance import interrupts, realcluster
 from conformance.certificates import setup_objects
+from conformance.clusters.kind import KindCluster
+from conformance.clusters.kindbin import KindSetupError
 from conformance.clusters.kubeconfig import KubeconfigCluster
 from conformance.clusters.local import LocalCluster, LocalSettings
 from conformance.clusters.protocol import Cluster, ClusterError, ClusterProvider
 from conformance.features import FeatureName
+from conformance.implementations.installer import CatalogInstaller, InstallError, check_environment
 from conformance.implementations.local import LocalInstaller
+from conformance.implementations.schema import ProfileError
 from conformance.infra import BASE_NAMESPACES
 from conformance.kube.apply import Applied, Cleanup, Fill, apply_objects, read_bundle
 from conformance.kube.client import KubeClient
@@ -32,12 +38,15 @@ from conformance.kube.facade import Kube
 from conformance.options import ClusterKind, ImplementationInfo, Options
 from conformance.probes.connect import ConnectTo
 from conformance.probes.http import HTTPProbe
+from conformance.process import Tools
+from conformance.progress import Progress
 from conformance.resources import base_manifests
-from conformance.selection import SupportedFeatures, decide_supported
+from conformance.selection import FeaturesSource, SupportedFeatures, decide_supported
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from conformance.implementations.catalog import Entry
     from conformance.implementations.protocol import Installer
 
 log = logging.getLogger(__name__)
@@ -64,7 +73,14 @@ class RunFacts:
     implementation: ImplementationInfo
 
 
-def provider_for(options: Options, report_dir: Path | None) -> ClusterProvider:
+def provider_for(
+    options: Options,
+    report_dir: Path | None,
+    *,
+    entry: Entry | None = None,
+    tools: Tools | None = None,
+    progress: Progress | None = None,
+) -> ClusterProvider:
     if options.cluster is ClusterKind.LOCAL:
         return LocalCluster(
             LocalSettings(
@@ -78,21 +94,47 @@ def provider_for(options: Options, report_dir: Path | None) -> ClusterProvider:
     if options.cluster is ClusterKind.KUBECONFIG:
         assert options.kubeconfig is not None  # checked when options were resolved
         return KubeconfigCluster(options.kubeconfig)
-    raise SetupError(
-        "--cluster=kind is not available in this version of gateway-conformance yet; "
-        "use --cluster=local (built in) or --cluster=kubeconfig --kubeconfig=PATH for a cluster you created"
-    )
+    entry = entry or realcluster.resolve_entry(options)
+    assert entry is not None
+    if entry.name == "local":
+        raise SetupError("--implementation=local (the reference gateway) only runs with --cluster=local")
+    try:
+        settings = realcluster.kind_settings(options, entry, report_dir.name if report_dir else "", report_dir)
+    except KindSetupError as err:
+        raise SetupError(str(err)) from None
+    return KindCluster(settings, tools or Tools(), progress or Progress.quiet())
 
 
-def installer_for(options: Options) -> Installer | None:
-    name = options.implementation or ("local" if options.cluster is ClusterKind.LOCAL else "")
+def installer_for(
+    options: Options,
+    *,
+    entry: Entry | None = None,
+    cluster_name: str = "",
+    tools: Tools | None = None,
+    progress: Progress | None = None,
+) -> Installer | None:
+    name = realcluster.implementation_name(options)
     if not name:
         return None  # an existing cluster with the implementation already installed
     if name == "local":
         if options.cluster is not ClusterKind.LOCAL:
             raise SetupError("--implementation=local (the reference gateway) only runs with --cluster=local")
         return LocalInstaller()
-    raise SetupError(f"--implementation={name}: unknown implementation; available in this version: local")
+    if options.cluster is ClusterKind.LOCAL:
+        raise SetupError(
+            f"--implementation={name} needs a real cluster: use --cluster=kind, or --cluster=kubeconfig "
+            "--kubeconfig=PATH for an existing one (the local environment only runs the reference gateway)"
+        )
+    entry = entry or realcluster.resolve_entry(options)
+    assert entry is not None
+    return CatalogInstaller(
+        entry,
+        realcluster.crd_request(options, entry),
+        skip_install=options.skip_install,
+        cluster_name=cluster_name,
+        tools=tools or Tools(),
+        progress=progress or Progress.quiet(),
+    )
 
 
 def merge_info(defaults: ImplementationInfo, given: ImplementationInfo) -> ImplementationInfo:
@@ -108,9 +150,19 @@ def merge_info(defaults: ImplementationInfo, given: ImplementationInfo) -> Imple
 
 class ConformanceSession:
     def __init__(
-        self, options: Options, *, report_dir: Path | None = None, run_test_features: frozenset[str] = frozenset()
+        self,
+        options: Options,
+        *,
+        report_dir: Path | None = None,
+        run_test_features: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
     ) -> None:
         self.options = options
+        self.given_options = options
+        """The options as the user gave them (``options`` gets the implementation profile's defaults)."""
+        self.progress = progress or Progress.quiet()
+        self.tools = Tools()
+        self.entry: Entry | None = None
         self.report_dir = report_dir
         self.run_test_features = run_test_features
         """Features of the --run-test test: it runs whatever the supported set says, so its needs count too."""
@@ -127,22 +179,39 @@ class ConformanceSession:
     # --- setup -------------------------------------------------------------------------------------
 
     def start(self) -> RunFacts:
-        options = self.options
-        self.provider = provider_for(options, self.report_dir)
-        installer = installer_for(options)
+        try:
+            entry = realcluster.resolve_entry(self.options)
+            if entry is not None and not self.options.skip_install:
+                check_environment(entry)
+        except (ProfileError, InstallError) as err:
+            raise SetupError(str(err)) from None
+        self.entry = entry
+        options = self.options = realcluster.effective_options(self.options, entry)
+        self.provider = provider_for(options, self.report_dir, entry=entry, tools=self.tools, progress=self.progress)
+        name = getattr(getattr(self.provider, "settings", None), "name", "")
+        installer = installer_for(options, entry=entry, cluster_name=name, tools=self.tools, progress=self.progress)
         try:
             self.cluster = self.provider.start()
         except ClusterError as err:
             raise SetupError(f"starting the {self.provider.name} cluster failed: {err}") from err
+        options = self.options = realcluster.effective_options(options, entry, self.cluster.details)
         self.client = self._connect(self.cluster)
         kube = Kube(self.client, options.timeout_config)
         kube.abort = interrupts.cleanup_aborted
         self.kube = kube
+        if installer is not None:
+            self.installer = installer  # from here on, close() undoes what it did
+            try:
+                installer.prepare(self.cluster, self.client)
+            except InstallError as err:
+                raise SetupError(str(err)) from None
         version, channel = self._check_crds()
         info = options.implementation_info
         if installer is not None:
-            installation = installer.install(kube, options.gateway_class)
-            self.installer = installer
+            try:
+                installation = installer.install(kube, options.gateway_class)
+            except InstallError as err:
+                raise SetupError(str(err)) from None
             info = merge_info(installation.info, info)
         try:
             controller_name = kube.gatewayclass_must_be_accepted(options.gateway_class)
@@ -154,6 +223,8 @@ class ConformanceSession:
         kube.controller_name = controller_name
         published = self._published_features()
         supported = decide_supported(options, published, gateway_class=options.gateway_class)
+        if realcluster.features_from_catalog(self.given_options, entry):
+            supported = dataclasses.replace(supported, source=FeaturesSource.CATALOG)
         connect_to = ConnectTo(options.connect_to, self.cluster.connect_to)
         self.http = HTTPProbe(options.timeout_config, connect_to=connect_to)
         self.fill = Fill(
@@ -194,6 +265,7 @@ class ConformanceSession:
     def _check_crds(self) -> tuple[str, str]:
         assert self.client is not None
         result = check_crds(self.client, BUNDLE_VERSION)
+        self._publish_crd_check(result.by_crd, result.problems)
         if result.ok:
             return result.version, result.channel
         if self.options.allow_crds_mismatch:
@@ -202,6 +274,19 @@ class ConformanceSession:
             )
             return UNDEFINED, UNDEFINED
         raise SetupError("Gateway API CRD check failed: " + "; ".join(result.problems))
+
+    def _publish_crd_check(self, by_crd: dict[str, tuple[str, str]], problems: tuple[str, ...]) -> None:
+        """``crd-check.json`` in the report directory: which CRD has which version and channel."""
+        if self.report_dir is None:
+            return
+        data = {
+            "expected_version": BUNDLE_VERSION,
+            "crds": {name: {"bundleVersion": v, "channel": c} for name, (v, c) in sorted(by_crd.items())},
+            "problems": list(problems),
+        }
+        with contextlib.suppress(OSError):
+            self.report_dir.mkdir(parents=True, exist_ok=True)
+            (self.report_dir / "crd-check.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
     def _published_features(self) -> list[str] | None:
         assert self.kube is not None
@@ -245,11 +330,13 @@ class ConformanceSession:
         problems: list[str] = []
         if self._base_cleanup is not None and self.options.cleanup_base_resources:
             problems += self._base_cleanup.run()
-        uninstall = self.options.cleanup_base_resources and not interrupts.cleanup_aborted()
+        # A cluster about to be deleted needs no uninstall; a second Ctrl-C cuts cleanup short.
+        ephemeral = bool(getattr(self.provider, "deletes_cluster", False))
+        uninstall = self.options.cleanup_base_resources and not interrupts.cleanup_aborted() and not ephemeral
         if self.installer is not None and self.kube is not None and uninstall:
             try:
                 self.installer.uninstall(self.kube)
-            except (KubeError, AssertionError) as err:
+            except (KubeError, AssertionError, InstallError) as err:
                 problems.append(f"uninstalling {self.installer.name} failed: {err}")
         if self.http is not None:
             self.http.close()

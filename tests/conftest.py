@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ``../shared`` beside the checkout; GWCONF_SHARED_DIR points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("GWCONF_SHARED_DIR") or REPO.parent / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from conformance.implementations.protocol import Installation
 from conformance.options import ImplementationInfo
 
 if TYPE_CHECKING:
+    from conformance.clusters.protocol import Cluster
+    from conformance.kube.client import KubeClient
     from conformance.kube.facade import Kube
 
 CONTROLLER_NAME = "gateway-conformance.local/reference-gateway"
@@ -31,6 +33,9 @@ class LocalInstaller:
 
     def __init__(self) -> None:
         self._created: str | None = None
+
+    def prepare(self, cluster: Cluster, client: KubeClient) -> None:
+        """The local environment serves the Gateway API CRDs itself (--gateway-api-crds picks which)."""
 
     def install(self, kube: Kube, gateway_class: str) -> Installation:
         gwc = kube.resource("GatewayClass")

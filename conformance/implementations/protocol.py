@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from conformance.clusters.protocol import Cluster
+    from conformance.kube.client import KubeClient
     from conformance.kube.facade import Kube
     from conformance.options import ImplementationInfo
 
@@ -19,7 +21,11 @@ class Installation:
 
 
 class Installer(Protocol):
+    """Puts an implementation on a cluster. ``prepare`` runs before the CRD check (it may install CRDs)."""
+
     name: str
+
+    def prepare(self, cluster: Cluster, client: KubeClient) -> None: ...
 
     def install(self, kube: Kube, gateway_class: str) -> Installation: ...
 

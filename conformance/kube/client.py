@@ -268,6 +268,29 @@ class KubeClient:
     def resource_of(self, obj: Mapping[str, Any]) -> ResourceInfo:
         return self.resource(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
 
+    def request_text(
+        self, path: str, *, query: Mapping[str, object] | None = None, timeout: float | None = None
+    ) -> str:
+        """GET a plain-text endpoint (pod logs); errors as ``request`` raises them."""
+        url = self._url(path, query)
+        try:
+            response = self._api.rest_client.request(
+                "GET",
+                url,
+                headers=self._headers(None),
+                _request_timeout=(DEFAULT_CONNECT_TIMEOUT, timeout or self._read_timeout),
+            )
+            raw = response.read()
+        except (urllib3.exceptions.HTTPError, OSError, k8s_client.ApiException) as err:
+            raise Unreachable(f"no answer from the Kubernetes API at {self.server} ({self.source}): {err}") from err
+        if response.status >= 400:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = None
+            raise api_error(response.status, data if isinstance(data, dict) else None, f"GET {path}")
+        return bytes(raw).decode("utf-8", "replace")
+
     # --- object verbs ------------------------------------------------------------------------------
 
     def get(self, api_version: str, kind: str, name: str, namespace: str | None = None) -> JSONObject | None:

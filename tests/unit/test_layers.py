@@ -41,3 +41,10 @@ def test_the_local_environment_does_not_use_the_harness_clients() -> None:
         text = (PACKAGE / path).read_text()
         assert "conformance.kube" not in text, f"{path} reaches into the harness's kube layer"
         assert "conformance.probes" not in text, f"{path} reaches into the harness's probes"
+
+
+def test_only_the_process_wrapper_runs_external_tools() -> None:
+    """kind, kubectl, helm and docker only through conformance/process.py (local.py and selfcheck start Python)."""
+    assert users_of("subprocess") - {"process.py", "clusters/local.py", "selfcheck.py"} == set()
+    for path in PACKAGE.rglob("*.py"):
+        assert "shell=True" not in path.read_text(), f"{path} runs a shell"
