@@ -74,5 +74,7 @@ def check_run(run_suite, local_cluster: Cluster, tmp_path: Path) -> None:  # typ
         "HTTPRouteSimpleSameNamespace or HTTPRouteHeaderMatching or GatewayWithAttachedRoutes",
     )
     assert run.outcomes["HTTPRouteHeaderMatching"] == "FAILED", run.output[-2000:]
+    debug = run.report_dir / "debug" / "HTTPRouteHeaderMatching"
+    assert debug.is_dir() and any(debug.iterdir()), "diagnostics of the failed test were not written"
     assert scan(run.report_dir) == []
     assert TOKEN not in run.output
