@@ -21,6 +21,7 @@ from conformance import diagnostics, selection
 from conformance.kube.apply import Applied, BundleError, apply_objects, read_bundle
 from conformance.kube.errors import KubeError
 from conformance.kube.facade import Kube
+from conformance.parallel import RemoteSession, Request
 from conformance.probes.http import HTTPProbe
 from conformance.progress import Progress, quiet_environment
 from conformance.recorder import PROP_GATE
@@ -47,22 +48,34 @@ def conformance_options(request: pytest.FixtureRequest) -> Options:
 
 @pytest.fixture(scope="session")
 def conformance_session(request: pytest.FixtureRequest, conformance_options: Options) -> Generator[ConformanceSession]:
-    """Cluster, implementation and base resources for the whole run (started on first use)."""
-    from conformance.plugin import LISTENER_KEY
+    """Cluster, implementation and base resources for the whole run (started on first use).
+
+    Under pytest-xdist the controller process owns them and each worker gets a client-only view
+    (``conformance.parallel``), typed the same way for the fixtures below.
+    """
+    from conformance.plugin import LISTENER_KEY, SESSION_SOCKET_KEY
 
     listener = request.config.stash[LISTENER_KEY]
-    session = ConformanceSession(
-        conformance_options,
-        report_dir=listener.report_dir,
-        run_test_features=listener.features_of(conformance_options.run_test),
-        progress=terminal_progress(request.config),
-    )
+    focused = listener.features_of(conformance_options.run_test)
+    socket_path = request.config.stash.get(SESSION_SOCKET_KEY, "")
+    session: ConformanceSession
+    if socket_path:
+        request_ = Request(listener.catalogue, sorted(focused))
+        session = RemoteSession(conformance_options, socket_path, request_, listener.report_dir)  # type: ignore[assignment]
+    else:
+        session = ConformanceSession(
+            conformance_options,
+            report_dir=listener.report_dir,
+            run_test_features=focused,
+            progress=terminal_progress(request.config),
+        )
     try:
         try:
             facts = session.start()
         except (SetupError, KubeError, AssertionError, OSError) as err:
             raise SetupError(f"gateway-conformance setup failed: {err}") from err
-        listener.set_facts(facts)
+        if not socket_path:
+            listener.set_facts(facts)
         yield session
     finally:
         # Teardown problems must be visible but must not mask the test results.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.recorder import PROP_SHORT_NAME, Recorder
+from conformance.recorder import PROP_SHORT_NAME, Recorder, new_run_id
 
 if TYPE_CHECKING:
     from conformance.options import Options
@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 
 
 class ResultsListener:
-    def __init__(self, config: pytest.Config, options: Options) -> None:
+    def __init__(self, config: pytest.Config, options: Options, *, run_id: str = "", worker: bool = False) -> None:
         self._config = config
         self._options = options
+        self.run_id = run_id or options.run_id or new_run_id()
+        """Decided up front, so that pytest-xdist workers write diagnostics into the controller's directory."""
+        self.worker = worker
+        """On a pytest-xdist worker the controller records results and writes reports; this one only
+        knows where the report directory is."""
         self._recorder: Recorder | None = None
         self.records: list[TestRecord] = []
         self.written: list[Path] = []
@@ -40,7 +45,7 @@ class ResultsListener:
             base = self._options.reports_dir
             if not base.is_absolute():
                 base = Path(self._config.invocation_params.dir) / base
-            self._recorder = Recorder.create(self._options, base)
+            self._recorder = Recorder.create(self._options, base, run_id=self.run_id)
             self._recorder.run.catalogue = dict(self.catalogue)
             self._recorder.run.implementation_specific = dict(self.implementation_specific)
         return self._recorder
@@ -57,12 +62,19 @@ class ResultsListener:
 
     @property
     def report_dir(self) -> Path:
+        if self.worker:
+            base = self._options.reports_dir
+            if not base.is_absolute():
+                base = Path(self._config.invocation_params.dir) / base
+            return base / self.run_id
         return self.recorder.directory
 
     def set_facts(self, facts: RunFacts) -> None:
         self.recorder.set_facts(facts)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.worker:
+            return
         if self._recorder is None and not any(name == PROP_SHORT_NAME for name, _ in report.user_properties):
             return
         record = self.recorder.observe(report)

@@ -8,6 +8,7 @@ Fixtures live in ``conformance.fixtures``.
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,9 @@ from conformance import interrupts
 from conformance import options as opts
 from conformance.listener import ResultsListener
 from conformance.metadata import ConformanceTest
+from conformance.parallel import WORKERINPUT_RUN_ID, WORKERINPUT_SOCKET
 from conformance.recorder import PROP_DESCRIPTION, PROP_FEATURES, PROP_PROVISIONAL, PROP_SHORT_NAME
+from conformance.resources import bundle_path
 from conformance.suggest import did_you_mean
 from conformance.timeouts import differences
 
@@ -25,6 +28,8 @@ OPTIONS_KEY = pytest.StashKey[opts.Resolved]()
 LISTENER_KEY = pytest.StashKey[ResultsListener]()
 TEST_KEY = pytest.StashKey[ConformanceTest]()
 CALL_FAILED_KEY = pytest.StashKey[bool]()
+SESSION_SOCKET_KEY = pytest.StashKey[str]()
+"""On a pytest-xdist worker: where the controller serves the run's session ("" otherwise)."""
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -110,10 +115,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     resolved = _resolve(config)
     config.stash[OPTIONS_KEY] = resolved
-    listener = ResultsListener(config, resolved.options)
+    workerinput: dict[str, object] = getattr(config, "workerinput", {})
+    session_socket = str(workerinput.get(WORKERINPUT_SOCKET, ""))
+    listener = ResultsListener(
+        config, resolved.options, run_id=str(workerinput.get(WORKERINPUT_RUN_ID, "")), worker=bool(session_socket)
+    )
     config.stash[LISTENER_KEY] = listener
+    config.stash[SESSION_SOCKET_KEY] = session_socket
     config.pluginmanager.register(listener, "gateway-conformance-results")
     config.add_cleanup(lambda: config.pluginmanager.unregister(listener))
+    if config.pluginmanager.hasplugin("xdist") and not workerinput:
+        from conformance.xdist_plugin import XdistController
+
+        controller = XdistController(config, resolved.options, listener)
+        config.pluginmanager.register(controller, "gateway-conformance-xdist")
+        config.add_cleanup(lambda: config.pluginmanager.unregister(controller))
     # SIGTERM (CI cancelling a job) gets the same orderly end as Ctrl-C, and a second signal only cuts
     # the cleanup short instead of killing the run before it writes its reports.
     config.add_cleanup(interrupts.install())
@@ -160,6 +176,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             (PROP_DESCRIPTION, test.description),
         ]
     config.stash[LISTENER_KEY].catalogue = catalogue
+    if config.pluginmanager.hasplugin("xdist"):
+        _mark_groups(items)
     options = options_of(config)
     if seen and options.run_test and options.run_test not in seen:
         raise pytest.UsageError(
@@ -169,6 +187,24 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if unknown:
         hint = did_you_mean(unknown[0], seen)
         raise pytest.UsageError(f"--skip-tests: no collected test is named {', '.join(unknown)}.{hint}")
+
+
+def _mark_groups(items: list[pytest.Item]) -> None:
+    """Tests sharing a base Gateway take turns on one pytest-xdist worker (see conformance.grouping)."""
+    from conformance.grouping import Footprint, groups, shared_gateways
+
+    resources = []
+    for item in items:
+        test = item.stash.get(TEST_KEY, None)
+        if test is not None:
+            module_file = Path(str(item.fspath))
+            bundles = [bundle_path(module_file, name) for name in test.manifests]
+            resources.append(Footprint(test.short_name, test.parallel, shared_gateways(bundles)))
+    names = groups(resources)
+    for item in items:
+        test = item.stash.get(TEST_KEY, None)
+        if test is not None:
+            item.add_marker(pytest.mark.xdist_group(names[test.short_name]))
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:

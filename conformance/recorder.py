@@ -76,8 +76,8 @@ class Recorder:
     _pending: dict[str, _Pending] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, options: Options, base: Path) -> Recorder:
-        run_id = options.run_id or new_run_id()
+    def create(cls, options: Options, base: Path, *, run_id: str = "") -> Recorder:
+        run_id = run_id or options.run_id or new_run_id()
         run = RunRecord(
             run_id=run_id,
             started=now_rfc3339(),

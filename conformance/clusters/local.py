@@ -91,7 +91,7 @@ class LocalCluster:
             kubeconfig=state / "kubeconfig",
             description=f"local environment (pid {self._process.pid}, API {info.get('api')})",
             connect_to=file_source(state / "connect-to.json"),
-            details={str(k): str(v) for k, v in info.items()},
+            details={**{str(k): str(v) for k, v in info.items()}, "connect_to_file": str(state / "connect-to.json")},
         )
 
     def _log_tail(self, lines: int = 30) -> str:

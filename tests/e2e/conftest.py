@@ -36,7 +36,7 @@ class SuiteRun:
 def run_suite(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run ``pytest suites ARGS`` in a child process the way a user would; returns a SuiteRun."""
 
-    def run(*args: str, timeout: float = 600) -> SuiteRun:
+    def run(*args: str, timeout: float = 600, run_id: str = "run") -> SuiteRun:
         reports = tmp_path / "reports"
         cmd = [
             sys.executable,
@@ -47,13 +47,13 @@ def run_suite(tmp_path: Path):  # type: ignore[no-untyped-def]
             "no:cacheprovider",
             "-q",
             f"--reports-dir={reports}",
-            "--run-id=run",
+            f"--run-id={run_id}",
             *args,
         ]
         done = subprocess.run(
             cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, check=False, env=checkout_env()
         )
-        return SuiteRun(done.returncode, done.stdout + done.stderr, reports / "run")
+        return SuiteRun(done.returncode, done.stdout + done.stderr, reports / run_id)
 
     return run
 
