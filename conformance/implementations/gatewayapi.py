@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -141,10 +140,14 @@ def steps_for(client: KubeClient, request: CRDRequest, kubeconfig: str) -> list[
 
 
 def wait_established(client: KubeClient, timeout: float = ESTABLISHED_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    pending: list[str] = []
-    while True:
-        items, _ = client.list("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+    """Every annotated Gateway API CRD reports Established (watched, not polled)."""
+    from conformance.clock import RealClock
+    from conformance.kube.waits import Observation, WatchFeed, WatchTarget, wait_until
+
+    resource = client.resource("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+
+    def look() -> Observation[None]:
+        items, version = client.list(resource.api_version, resource.kind)
         pending = []
         for crd in items:
             meta = crd.get("metadata") or {}
@@ -154,7 +157,18 @@ def wait_established(client: KubeClient, timeout: float = ESTABLISHED_TIMEOUT) -
             if not any(c.get("type") == "Established" and c.get("status") == "True" for c in conditions):
                 pending.append(str(meta.get("name")))
         if not pending:
-            return
-        if time.monotonic() > deadline:
-            raise CRDInstallError(f"CRDs not Established within {timeout:g}s: {', '.join(sorted(pending))}")
-        time.sleep(1.0)
+            return Observation(True, "all Established")
+        return Observation(
+            False, f"not Established: {', '.join(sorted(pending))}", target=WatchTarget(resource, None, None, version)
+        )
+
+    try:
+        wait_until(
+            look,
+            what="Gateway API CRDs were not Established",
+            timeout=timeout,
+            feed=WatchFeed(client),
+            clock=RealClock(),
+        )
+    except AssertionError as err:
+        raise CRDInstallError(str(err)) from None
