@@ -48,6 +48,8 @@ KIND_GROUPS: Mapping[str, str] = {
     "Secret": "",
     "ConfigMap": "",
     "Deployment": "apps",
+    "ServiceAccount": "",
+    "EndpointSlice": "discovery.k8s.io",
 }
 
 LISTENERS_READY = (Condition("ResolvedRefs"), Condition("Accepted"), Condition("Programmed"))
@@ -290,6 +292,71 @@ class Kube:
             timeout=self.timeouts.gateway_status_must_have_listeners,
         )
 
+    def gateway_must_have_attached_listener_sets(self, nn: NamespacedName, expected: int) -> None:
+        """Upstream GatewayMustHaveAttachedListeners: ``status.attachedListenerSets`` at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(gw: JSONObject) -> str | None:
+            return st.stale_conditions(gw, st.conditions_of(gw)) or st.attached_listener_sets_mismatch(gw, expected)
+
+        self.wait_for_object(
+            "Gateway",
+            nn,
+            check,
+            what=f"never reported {expected} attached ListenerSet(s)",
+            timeout=self.timeouts.gateway_status_must_have_listeners,
+        )
+
+    # --- ListenerSet -----------------------------------------------------------------------------
+
+    def listener_set_must_have_condition(self, nn: NamespacedName, expected: Condition) -> JSONObject:
+        """Upstream ListenerSetMustHaveCondition: the condition, with every condition at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            conditions = st.conditions_of(obj)
+            return st.stale_conditions(obj, conditions) or st.missing_conditions(conditions, [expected])
+
+        return self.wait_for_object(
+            "ListenerSet",
+            nn,
+            check,
+            what=f"condition {expected} never appeared",
+            timeout=self.timeouts.listener_set_must_have_condition,
+        )
+
+    def listener_set_listeners_must_have_conditions(
+        self, nn: NamespacedName, conditions: Sequence[Condition], listener_names: Sequence[str] = ()
+    ) -> None:
+        """Upstream ListenerSetListenersMustHaveConditions: all (or the named) listener entries carry every
+        condition, with the ListenerSet's own conditions at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            stale = st.stale_conditions(obj, st.conditions_of(obj))
+            return stale or st.listener_conditions_missing(obj, conditions, listener_names, allow_empty=True)
+
+        self.wait_for_object(
+            "ListenerSet",
+            nn,
+            check,
+            what=f"listeners never all had {', '.join(str(c) for c in conditions)}",
+            timeout=self.timeouts.listener_set_listeners_must_have_conditions,
+        )
+
+    def listener_set_status_must_have_listeners(
+        self, nn: NamespacedName, listeners: Sequence[ExpectedListener]
+    ) -> None:
+        """Upstream ListenerSetStatusMustHaveListeners: the listener entries match, as for a Gateway."""
+        __tracebackhide__ = True
+        self.wait_for_object(
+            "ListenerSet",
+            nn,
+            lambda obj: st.stale_conditions(obj, st.conditions_of(obj)) or st.listeners_mismatch(obj, listeners),
+            what="listener status never matched the expectation",
+            timeout=self.timeouts.listener_set_listeners_must_have_conditions,
+        )
+
     # --- routes ----------------------------------------------------------------------------------
 
     def route_must_have_parents(
@@ -378,7 +445,10 @@ class Kube:
             self.route_must_have_parents(
                 route, expected, namespace_required=route.namespace != parent.nn.namespace, kind=kind
             )
-        self.gateway_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
+        if parent_kind == "ListenerSet":
+            self.listener_set_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
+        else:
+            self.gateway_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
 
     def gateway_and_routes_must_be_accepted(
         self,
