@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JSONObject = dict[str, Any]
+Labelled = dict[str, list[JSONObject]]
+"""Objects by kind (``Kube.wait_for_labelled``)."""
 
 GATEWAY_GROUP = st.GATEWAY_GROUP
 
@@ -174,6 +176,24 @@ class Kube:
 
         result: JSONObject = self._wait(look, f"{ref}: {what}", timeout)
         return result
+
+    def wait_for_labelled(
+        self, kinds: Sequence[str], namespace: str, label_selector: str, *, timeout: float
+    ) -> Labelled:
+        """Objects of each kind in ``namespace`` matching ``label_selector``, once any kind has one."""
+        __tracebackhide__ = True
+
+        def look() -> Observation[Labelled]:
+            found = {kind: self.list(kind, namespace, label_selector=label_selector) for kind in kinds}
+            if any(found.values()):
+                return Observation(True, "found", value=found)
+            # Several resources at once: poll (no single watch covers them).
+            return Observation(False, f"no {', '.join(kinds)} labelled {label_selector} in {namespace}")
+
+        found: Labelled = self._wait(
+            look, f"no {' / '.join(kinds)} labelled {label_selector} appeared in {namespace}", timeout
+        )
+        return found
 
     # --- GatewayClass ----------------------------------------------------------------------------
 
@@ -374,6 +394,26 @@ class Kube:
             lambda obj: st.parents_mismatch(obj, parents, namespace_required=namespace_required),
             what="status.parents never matched the expectation",
             timeout=self.timeouts.route_must_have_parents,
+        )
+
+    def route_must_have_latest_conditions(self, route: NamespacedName, *, kind: str = "HTTPRoute") -> JSONObject:
+        """Upstream HTTPRouteMustHaveLatestConditions: every parent entry's conditions at the route's generation
+        (a route without parent entries passes, as upstream)."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            for parent in st.parents_of(obj):
+                stale = st.stale_conditions(obj, [c for c in parent.get("conditions") or [] if isinstance(c, dict)])
+                if stale:
+                    return f"parent {(parent.get('parentRef') or {}).get('name')}: {stale}"
+            return None
+
+        return self.wait_for_object(
+            kind,
+            route,
+            check,
+            what="parent conditions never reported the latest observedGeneration",
+            timeout=self.timeouts.latest_observed_generation_set,
         )
 
     def route_must_have_condition(
