@@ -22,7 +22,6 @@ LISTENERSET_PARENT_REPORTED_AS_GATEWAY = "listenerset-route-parent-reported-as-g
 PARAMETERS_REF_IGNORED = "gateway-parameters-ref-ignored"
 UNSUPPORTED_ADDRESS_TYPE_ACCEPTED = "unsupported-address-type-accepted"
 UNUSABLE_ADDRESS_PROGRAMMED = "unusable-static-address-programmed"
-STATIC_ADDRESS_NOT_REPORTED = "static-address-not-reported"
 INFRASTRUCTURE_NOT_PROPAGATED = "infrastructure-metadata-not-propagated"
 LONG_GATEWAY_NAMES_SKIPPED = "long-gateway-names-not-reconciled"
 PORT_8080_RESERVED = "listener-port-8080-reserved"
@@ -88,10 +87,6 @@ GATEWAY_FAULTS: tuple[Fault, ...] = (
         UNUSABLE_ADDRESS_PROGRAMMED,
         "A static address the gateway cannot bind is skipped silently: the Gateway is Programmed on an "
         "assigned address instead of AddressNotUsable.",
-    ),
-    _fault(
-        STATIC_ADDRESS_NOT_REPORTED,
-        "A usable static address is bound, but status.addresses reports a dynamically assigned one.",
     ),
     _fault(
         INFRASTRUCTURE_NOT_PROPAGATED,
