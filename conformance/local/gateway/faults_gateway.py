@@ -31,6 +31,11 @@ ROUTE_KINDS_NOT_ENFORCED = "listener-route-kinds-not-enforced"
 FIRST_PARENT_ONLY = "route-attaches-to-first-parent-only"
 RULES_WITHOUT_BACKENDS_DROPPED = "rules-without-backends-dropped"
 ENDPOINT_SLICES_IGNORED = "endpointslices-ignored"
+UNSUPPORTED_LISTENERS_DROPPED = "unsupported-protocol-listeners-dropped"
+NOT_ALLOWED_ROUTES_COUNTED = "not-allowed-routes-counted"
+UNMATCHED_PARENT_REF_FALLS_BACK = "unmatched-parentref-attaches-to-gateway"
+GRANTS_READ_FROM_REFERRER_NAMESPACE = "reference-grants-read-from-referrer-namespace"
+UNRESOLVED_BACKEND_FAILS_ROUTE = "unresolved-backend-fails-whole-route"
 
 
 def _fault(name: str, breaks: str) -> Fault:
@@ -121,5 +126,28 @@ GATEWAY_FAULTS: tuple[Fault, ...] = (
     _fault(
         ENDPOINT_SLICES_IGNORED,
         "Services without a selector get no endpoints: manually managed EndpointSlices are never read.",
+    ),
+    _fault(
+        UNSUPPORTED_LISTENERS_DROPPED,
+        "Listeners of a protocol the gateway does not implement are left out of status.listeners instead of "
+        "being reported UnsupportedProtocol.",
+    ),
+    _fault(
+        NOT_ALLOWED_ROUTES_COUNTED,
+        "Routes refused by a listener's allowedRoutes (NotAllowedByListeners) are still counted in its attachedRoutes.",
+    ),
+    _fault(
+        UNMATCHED_PARENT_REF_FALLS_BACK,
+        "A parentRef whose sectionName or port matches no listener attaches to the whole Gateway instead of "
+        "being NoMatchingParent.",
+    ),
+    _fault(
+        GRANTS_READ_FROM_REFERRER_NAMESPACE,
+        "ReferenceGrants in the referring object's own namespace are honoured too, not only those in the "
+        "namespace of the referent.",
+    ),
+    _fault(
+        UNRESOLVED_BACKEND_FAILS_ROUTE,
+        "One unresolved backendRef fails the whole route: every rule answers 500, not only the rules using it.",
     ),
 )

@@ -24,6 +24,7 @@ from conformance.local.gateway.config import (
     ListenerConfig,
     ListenerKey,
     RouteConfig,
+    Rule,
 )
 from conformance.local.gateway.gatewayclass import gatewayclass_status, is_ours
 from conformance.local.gateway.httproute import CompiledRoute, compile_http_route
@@ -238,20 +239,55 @@ def _attach_routes(
                     faults,
                 )
             )
+            attachment = _faulty_attachment(attachment, parent_ref, target, compiled, route_key, snapshot, faults)
             conds = compiled.acceptance(attachment.accepted)
             accepted = conds[0].status
             for index in attachment.hostname_rejected:
                 work.rejected[index].add(route_key)
             if accepted:
-                rules = compiled.rules
-                if faults.on(fg.RULES_WITHOUT_BACKENDS_DROPPED):
-                    rules = tuple(r for r in rules if r.backends or r.filters)
+                rules = _faulty_rules(compiled, faults)
                 for index, hostnames in attachment.listeners:
                     work.attached[index].add(route_key)
                     work.routes[index][route_key] = RouteConfig(compiled.ref, hostnames, rules)
             found.append((target.reported, [*conds, compiled.resolved_refs]))
         entries[route_key] = found
     return entries
+
+
+def _faulty_attachment(
+    attachment: Attachment,
+    parent_ref: JSONObject,
+    target: _Parent,
+    compiled: CompiledRoute,
+    route_key: Key,
+    snapshot: Snapshot,
+    faults: ActiveFaults,
+) -> Attachment:
+    """The attachment as two faults of faults_gateway.py would get it wrong (unchanged without them)."""
+    reason = attachment.accepted.reason
+    if reason == "NoMatchingParent" and target.refused is None and faults.on(fg.UNMATCHED_PARENT_REF_FALLS_BACK):
+        whole = {k: v for k, v in parent_ref.items() if k not in ("sectionName", "port")}
+        return attach(
+            whole, HTTP_ROUTE, route_key[0], compiled.hostnames, target.namespace, target.listeners, snapshot, faults
+        )
+    if reason == "NotAllowedByListeners" and faults.on(fg.NOT_ALLOWED_ROUTES_COUNTED):
+        section, port = parent_ref.get("sectionName"), parent_ref.get("port")
+        refused = [s for s in target.listeners if section in (None, s.name) and port in (None, s.port)]
+        for state in refused:
+            target.work.attached[state.index].add(route_key)
+    return attachment
+
+
+def _faulty_rules(compiled: CompiledRoute, faults: ActiveFaults) -> tuple[Rule, ...]:
+    rules = compiled.rules
+    if faults.on(fg.RULES_WITHOUT_BACKENDS_DROPPED):
+        rules = tuple(r for r in rules if r.backends or r.filters)
+    if faults.on(fg.UNRESOLVED_BACKEND_FAILS_ROUTE) and not compiled.resolved_refs.status:
+        reason = compiled.resolved_refs.reason
+        rules = tuple(
+            replace(r, backends=tuple(replace(b, invalid=b.invalid or reason) for b in r.backends)) for r in rules
+        )
+    return rules
 
 
 def _attached_routes(work: _GatewayWork, index: int, faults: ActiveFaults) -> int:
@@ -280,6 +316,8 @@ def _gateway_status(
 
     listener_statuses: list[JSONObject] = []
     for state in work.listeners:
+        if faults.on(fg.UNSUPPORTED_LISTENERS_DROPPED) and state.accepted.reason == "UnsupportedProtocol":
+            continue
         error = errors.get(ListenerKey(ns, name, state.name))
         listener_statuses.append(
             listener_status(

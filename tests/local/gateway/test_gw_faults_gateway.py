@@ -292,3 +292,58 @@ def test_endpointslices_ignored() -> None:
 
     assert [e.address for e in endpoints(clean)] == ["127.9.2.7"]  # type: ignore[attr-defined]
     assert endpoints(faulty) == ()
+
+
+def test_unsupported_protocol_listeners_dropped() -> None:
+    gw = gateway(listeners=[listener(), listener("invalid", 1111, "INVALID")])
+    clean, faulty = both(gateway_class(), gw, fault=fg.UNSUPPORTED_LISTENERS_DROPPED)
+    assert [item["name"] for item in gateway_status(clean)["listeners"]] == ["http", "invalid"]
+    assert [item["name"] for item in gateway_status(faulty)["listeners"]] == ["http"]
+    assert gateway_conditions(faulty)["Accepted"] == ("True", "ListenersNotValid")
+
+
+def test_not_allowed_routes_counted() -> None:
+    objects = (gateway_class(), gateway(), http_route("r", "web", [parent("gw", INFRA)]), service(namespace="web"))
+    clean, faulty = both(*objects, fault=fg.NOT_ALLOWED_ROUTES_COUNTED)
+    assert listener_of(clean, "http")["attachedRoutes"] == 0
+    assert listener_of(faulty, "http")["attachedRoutes"] == 1
+    assert route_conditions(faulty, "r", "web")["Accepted"] == ("False", "NotAllowedByListeners")
+    assert served(faulty) == {"http": ()}
+
+
+@pytest.mark.parametrize("ref", [parent(section="nope"), parent(port=81)], ids=["sectionName", "port"])
+def test_unmatched_parentref_attaches_to_gateway(ref: dict[str, Any]) -> None:
+    objects = (gateway_class(), gateway(), http_route(parents=[ref]), service())
+    clean, faulty = both(*objects, fault=fg.UNMATCHED_PARENT_REF_FALLS_BACK)
+    assert route_conditions(clean)["Accepted"] == ("False", "NoMatchingParent")
+    assert route_conditions(faulty)["Accepted"] == ("True", "Accepted")
+    assert served(faulty) == {"http": ("route",)}
+
+
+def test_reference_grants_read_from_referrer_namespace() -> None:
+    grant_here = reference_grant(
+        "misplaced",
+        INFRA,
+        [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": INFRA}],
+        [{"group": "", "kind": "Service", "name": "svc"}],
+    )
+    route = http_route(rules=[rule(backend(namespace="web"))])
+    objects = (gateway_class(), gateway(), route, service(namespace="web"), grant_here)
+    clean, faulty = both(*objects, fault=fg.GRANTS_READ_FROM_REFERRER_NAMESPACE)
+    assert route_conditions(clean)["ResolvedRefs"] == ("False", "RefNotPermitted")
+    assert route_conditions(faulty)["ResolvedRefs"] == ("True", "ResolvedRefs")
+
+
+def test_unresolved_backend_fails_whole_route() -> None:
+    route = http_route(
+        rules=[rule(backend("missing"), matches=[{"path": {"type": "PathPrefix", "value": "/v2"}}]), rule(backend())]
+    )
+    clean, faulty = both(gateway_class(), gateway(), route, service(), fault=fg.UNRESOLVED_BACKEND_FAILS_ROUTE)
+
+    def invalid(result: Result) -> list[object]:
+        rules = result.config.gateways[0].listeners[0].routes[0].rules
+        return [b.invalid for r in rules for b in r.backends]
+
+    assert invalid(clean) == ["BackendNotFound", None]
+    assert invalid(faulty) == ["BackendNotFound", "BackendNotFound"]
+    assert route_conditions(faulty)["ResolvedRefs"] == ("False", "BackendNotFound")
