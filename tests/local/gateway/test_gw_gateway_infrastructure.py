@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import random
 
 import pytest
 from gwbuilders import (
+    CONTROLLER,
     INFRA,
+    FakeAddresses,
+    FakeDataPlane,
     FakeStore,
     brief,
     gateway,
@@ -18,8 +22,11 @@ from gwbuilders import (
     route_conditions,
     run,
     service,
+    wait_for,
 )
+from gwsets import listener_set, open_gateway
 
+from conformance.local.faults import ActiveFaults
 from conformance.local.gateway.infrastructure import (
     GATEWAY_NAME_LABEL,
     MANAGED_BY,
@@ -29,6 +36,7 @@ from conformance.local.gateway.infrastructure import (
     object_name,
     up_to_date,
 )
+from conformance.local.gateway.runtime import ControllerRuntime
 from conformance.local.gateway.snapshot import REQUIRED_RESOURCES
 
 
@@ -172,3 +180,24 @@ def test_a_passthrough_listener_admits_tls_routes_only() -> None:
     }
     assert route_conditions(result)["Accepted"] == ("False", "NotAllowedByListeners")
     assert entry["attachedRoutes"] == 0
+
+
+def test_the_runtime_keeps_the_generated_objects_and_listener_set_status() -> None:
+    served = FakeStore(served=(*REQUIRED_RESOURCES, "serviceaccounts", "listenersets.gateway.networking.k8s.io"))
+    runtime = ControllerRuntime(
+        served, FakeDataPlane(), FakeAddresses(), ActiveFaults(), CONTROLLER, rng=random.Random(3)
+    )
+    runtime.start()
+    try:
+        served.create("gatewayclasses.gateway.networking.k8s.io", gateway_class())
+        served.create("gateways.gateway.networking.k8s.io", open_gateway())
+        served.create("listenersets.gateway.networking.k8s.io", listener_set())
+        wait_for(lambda: served.get("serviceaccounts", INFRA, "gw-gc") is not None)
+        wait_for(lambda: "status" in (served.get("listenersets.gateway.networking.k8s.io", INFRA, "ls") or {}))
+        assert runtime.wait_idle(3.0)
+        status = served.get("listenersets.gateway.networking.k8s.io", INFRA, "ls")["status"]  # type: ignore[index]
+        assert brief(status["conditions"])["Accepted"] == ("True", "Accepted")
+        served.delete("gateways.gateway.networking.k8s.io", INFRA, "gw")
+        wait_for(lambda: served.get("services", INFRA, "gw-gc") is None)
+    finally:
+        runtime.stop()
