@@ -232,8 +232,9 @@ class ConformanceSession:
             controller_name=controller_name,
             namespace_labels=options.namespace_labels,
             namespace_annotations=options.namespace_annotations,
-            usable_address=options.usable_address,
-            unusable_address=options.unusable_address,
+            # A provider may offer a usable and an unusable address (the local environment does).
+            usable_address=options.usable_address or self.cluster.details.get("usableAddress", ""),
+            unusable_address=options.unusable_address or self.cluster.details.get("unusableAddress", ""),
         )
         self.facts = RunFacts(
             cluster=self.cluster.description,

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JSONObject = dict[str, Any]
+Labelled = dict[str, list[JSONObject]]
+"""Objects by kind (``Kube.wait_for_labelled``)."""
 
 GATEWAY_GROUP = st.GATEWAY_GROUP
 
@@ -48,6 +50,8 @@ KIND_GROUPS: Mapping[str, str] = {
     "Secret": "",
     "ConfigMap": "",
     "Deployment": "apps",
+    "ServiceAccount": "",
+    "EndpointSlice": "discovery.k8s.io",
 }
 
 LISTENERS_READY = (Condition("ResolvedRefs"), Condition("Accepted"), Condition("Programmed"))
@@ -176,6 +180,24 @@ class Kube:
         result: JSONObject = self._wait(look, f"{ref}: {what}", timeout)
         return result
 
+    def wait_for_labelled(
+        self, kinds: Sequence[str], namespace: str, label_selector: str, *, timeout: float
+    ) -> Labelled:
+        """Objects of each kind in ``namespace`` matching ``label_selector``, once any kind has one."""
+        __tracebackhide__ = True
+
+        def look() -> Observation[Labelled]:
+            found = {kind: self.list(kind, namespace, label_selector=label_selector) for kind in kinds}
+            if any(found.values()):
+                return Observation(True, "found", value=found)
+            # Several resources at once: poll (no single watch covers them).
+            return Observation(False, f"no {', '.join(kinds)} labelled {label_selector} in {namespace}")
+
+        found: Labelled = self._wait(
+            look, f"no {' / '.join(kinds)} labelled {label_selector} appeared in {namespace}", timeout
+        )
+        return found
+
     # --- GatewayClass ----------------------------------------------------------------------------
 
     def gatewayclass_must_be_accepted(self, name: str, *, status: str = "True") -> str:
@@ -293,6 +315,71 @@ class Kube:
             timeout=self.timeouts.gateway_status_must_have_listeners,
         )
 
+    def gateway_must_have_attached_listener_sets(self, nn: NamespacedName, expected: int) -> None:
+        """Upstream GatewayMustHaveAttachedListeners: ``status.attachedListenerSets`` at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(gw: JSONObject) -> str | None:
+            return st.stale_conditions(gw, st.conditions_of(gw)) or st.attached_listener_sets_mismatch(gw, expected)
+
+        self.wait_for_object(
+            "Gateway",
+            nn,
+            check,
+            what=f"never reported {expected} attached ListenerSet(s)",
+            timeout=self.timeouts.gateway_status_must_have_listeners,
+        )
+
+    # --- ListenerSet -----------------------------------------------------------------------------
+
+    def listener_set_must_have_condition(self, nn: NamespacedName, expected: Condition) -> JSONObject:
+        """Upstream ListenerSetMustHaveCondition: the condition, with every condition at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            conditions = st.conditions_of(obj)
+            return st.stale_conditions(obj, conditions) or st.missing_conditions(conditions, [expected])
+
+        return self.wait_for_object(
+            "ListenerSet",
+            nn,
+            check,
+            what=f"condition {expected} never appeared",
+            timeout=self.timeouts.listener_set_must_have_condition,
+        )
+
+    def listener_set_listeners_must_have_conditions(
+        self, nn: NamespacedName, conditions: Sequence[Condition], listener_names: Sequence[str] = ()
+    ) -> None:
+        """Upstream ListenerSetListenersMustHaveConditions: all (or the named) listener entries carry every
+        condition, with the ListenerSet's own conditions at the latest generation."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            stale = st.stale_conditions(obj, st.conditions_of(obj))
+            return stale or st.listener_conditions_missing(obj, conditions, listener_names, allow_empty=True)
+
+        self.wait_for_object(
+            "ListenerSet",
+            nn,
+            check,
+            what=f"listeners never all had {', '.join(str(c) for c in conditions)}",
+            timeout=self.timeouts.listener_set_listeners_must_have_conditions,
+        )
+
+    def listener_set_status_must_have_listeners(
+        self, nn: NamespacedName, listeners: Sequence[ExpectedListener]
+    ) -> None:
+        """Upstream ListenerSetStatusMustHaveListeners: the listener entries match, as for a Gateway."""
+        __tracebackhide__ = True
+        self.wait_for_object(
+            "ListenerSet",
+            nn,
+            lambda obj: st.stale_conditions(obj, st.conditions_of(obj)) or st.listeners_mismatch(obj, listeners),
+            what="listener status never matched the expectation",
+            timeout=self.timeouts.listener_set_listeners_must_have_conditions,
+        )
+
     # --- routes ----------------------------------------------------------------------------------
 
     def route_must_have_parents(
@@ -310,6 +397,26 @@ class Kube:
             lambda obj: st.parents_mismatch(obj, parents, namespace_required=namespace_required),
             what="status.parents never matched the expectation",
             timeout=self.timeouts.route_must_have_parents,
+        )
+
+    def route_must_have_latest_conditions(self, route: NamespacedName, *, kind: str = "HTTPRoute") -> JSONObject:
+        """Upstream HTTPRouteMustHaveLatestConditions: every parent entry's conditions at the route's generation
+        (a route without parent entries passes, as upstream)."""
+        __tracebackhide__ = True
+
+        def check(obj: JSONObject) -> str | None:
+            for parent in st.parents_of(obj):
+                stale = st.stale_conditions(obj, [c for c in parent.get("conditions") or [] if isinstance(c, dict)])
+                if stale:
+                    return f"parent {(parent.get('parentRef') or {}).get('name')}: {stale}"
+            return None
+
+        return self.wait_for_object(
+            kind,
+            route,
+            check,
+            what="parent conditions never reported the latest observedGeneration",
+            timeout=self.timeouts.latest_observed_generation_set,
         )
 
     def route_must_have_condition(
@@ -381,7 +488,10 @@ class Kube:
             self.route_must_have_parents(
                 route, expected, namespace_required=route.namespace != parent.nn.namespace, kind=kind
             )
-        self.gateway_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
+        if parent_kind == "ListenerSet":
+            self.listener_set_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
+        else:
+            self.gateway_listeners_must_have_conditions(parent.nn, LISTENERS_READY)
 
     def gateway_and_routes_must_be_accepted(
         self,

@@ -158,9 +158,17 @@ def _conditions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def listener_conditions_missing(
-    gateway: JSONObject, expected: Sequence[Condition], listener_names: Sequence[str] = ()
+    gateway: JSONObject,
+    expected: Sequence[Condition],
+    listener_names: Sequence[str] = (),
+    *,
+    allow_empty: bool = False,
 ) -> str | None:
-    """Upstream GatewayListenersMustHaveConditions: all (or the named) listeners carry every condition."""
+    """Upstream GatewayListenersMustHaveConditions: all (or the named) listeners carry every condition.
+
+    ``allow_empty``: an object without listener status passes when no listener is named (upstream's
+    ListenerSet variant, ListenerSetListenersMustHaveConditions, behaves so).
+    """
     listeners = [entry for entry in _list(_dict(gateway.get("status")).get("listeners")) if isinstance(entry, Mapping)]
     pending = set(listener_names)
     for listener in listeners:
@@ -173,9 +181,19 @@ def listener_conditions_missing(
         pending.discard(name)
     if pending:
         return f"listener(s) {', '.join(sorted(pending))} missing from status"
-    if not listeners:
+    if not listeners and not allow_empty:
         return "no listeners in status yet"
     return None
+
+
+def attached_listener_sets_mismatch(gateway: JSONObject, expected: int) -> str | None:
+    """Upstream GatewayMustHaveAttachedListeners: ``status.attachedListenerSets`` (absent = 0) equals ``expected``."""
+    value = _dict(gateway.get("status")).get("attachedListenerSets")
+    actual = value if isinstance(value, int) and not isinstance(value, bool) else 0
+    if actual == expected:
+        return None
+    shown = "absent (0)" if value is None else str(value)
+    return f"status.attachedListenerSets is {shown}, expected {expected}"
 
 
 def parents_of(route: JSONObject) -> list[Mapping[str, Any]]:

@@ -5,7 +5,9 @@ address of its own without any network set-up, and several Gateways can listen o
 as they would on a real cluster. Each environment takes its own second octet, so that several
 environments (parallel self-checks, a colleague's run) on one machine do not collide.
 
-Layout for second octet N: Gateways ``127.N.1.x``, pods ``127.N.(2..254).x``.
+Layout for second octet N: Gateways ``127.N.1.x``, pods ``127.N.(2..254).x``, and ``127.N.0.2`` left
+free for a Gateway that asks for it as a static address (what the environment offers as the usable
+address of the static-address test; its unusable one is ``UNUSABLE_ADDRESS``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ import threading
 #: that picks the same N fails to bind it and moves on. (Probing a pod or Gateway address would not do:
 #: binding an ephemeral port on an address always works, whoever else uses that address.)
 RESERVATION_PORT = 47011
+
+#: An address no Gateway can be served on: TEST-NET-1 (RFC 5737) is assigned to no host, and the reference
+#: gateway only binds loopback addresses.
+UNUSABLE_ADDRESS = "192.0.2.1"
 
 
 def reserve_second_octet(rng: random.Random | None = None) -> tuple[int, socket.socket]:
@@ -68,6 +74,11 @@ class LoopbackAddresses:
                 self._gateways[key] = f"127.{self.second_octet}.1.{self._next_gateway}"
                 self._next_gateway += 1
             return self._gateways[key]
+
+    @property
+    def static_usable(self) -> str:
+        """An address a Gateway may request in ``spec.addresses``: in this block, never handed out."""
+        return f"127.{self.second_octet}.0.2"
 
     def pod_address(self, key: str) -> str:
         with self._lock:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from conformance.implementations.local import CONTROLLER_NAME
-from conformance.local.addresses import LoopbackAddresses, reserve_second_octet
+from conformance.local.addresses import UNUSABLE_ADDRESS, LoopbackAddresses, reserve_second_octet
 from conformance.local.api.server import ApiServer
 from conformance.local.api.store import Store
 from conformance.local.faults import ActiveFaults
@@ -133,6 +133,9 @@ class LocalEnvironment:
             "pid": os.getpid(),
             "api": self.api.url,
             "addresses": self.addresses.network,
+            # Defaults for --usable-address / --unusable-address (GatewayStaticAddresses).
+            "usableAddress": self.addresses.static_usable,
+            "unusableAddress": UNUSABLE_ADDRESS,
             "controllerName": CONTROLLER_NAME,
             "faults": sorted(self.settings.faults.names),
             "latency": self.settings.latency,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway import faults_gateway as fg
 from conformance.local.gateway.conditions import Cond
 from conformance.local.gateway.hostnames import intersect_hostnames
 from conformance.local.gateway.snapshot import Snapshot, as_dict, as_list, as_str, opt_int, opt_str
@@ -116,7 +117,7 @@ def attach(
     allowed = [
         item
         for item in candidates
-        if route_kind in item.supported_kinds
+        if (route_kind in item.supported_kinds or faults.on(fg.ROUTE_KINDS_NOT_ENFORCED))
         and namespace_allowed(item, gateway_namespace, route_namespace, snapshot, faults)
     ]
     if not allowed:

@@ -22,6 +22,13 @@ SUPPORTED_FEATURES: tuple[str, ...] = (
     "Gateway",
     "HTTPRoute",
     "ReferenceGrant",
+    "ListenerSet",
+    "GatewayStaticAddresses",
+    "GatewayAddressEmpty",
+    "GatewayInfrastructurePropagation",
+    "GatewayHTTPListenerIsolation",
+    "HTTPRouteParentRefPort",
+    "HTTPRouteDestinationPortMatching",
 )
 
 GATEWAYCLASS_CONDITION_TYPES = frozenset({"Accepted"})

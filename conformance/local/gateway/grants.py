@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway import faults_gateway as fg
 from conformance.local.gateway.snapshot import Snapshot, as_dict, as_list, as_str, opt_str, spec_of
 
 if TYPE_CHECKING:
@@ -36,7 +37,10 @@ def reference_permitted(ref: Reference, snapshot: Snapshot, faults: ActiveFaults
     """True when the reference stays in its namespace or a ReferenceGrant allows it."""
     if ref.from_namespace == ref.to_namespace:
         return True
-    for grant in snapshot.grants_in(ref.to_namespace):
+    grants = snapshot.grants_in(ref.to_namespace)
+    if faults.on(fg.GRANTS_READ_FROM_REFERRER_NAMESPACE):
+        grants = [*grants, *snapshot.grants_in(ref.from_namespace)]
+    for grant in grants:
         spec = spec_of(grant)
         from_ok = any(
             as_str(entry.get("group")) == ref.from_group

@@ -57,11 +57,15 @@ RouteKind = tuple[str, str]
 """(group, kind) of a route type."""
 
 HTTP_ROUTE: RouteKind = (GATEWAY_GROUP, "HTTPRoute")
+TLS_ROUTE: RouteKind = (GATEWAY_GROUP, "TLSRoute")
 
 #: Protocols this gateway serves, and the route kinds each accepts by default. Grows with the data plane.
 PROTOCOL_ROUTE_KINDS: dict[str, tuple[RouteKind, ...]] = {
     "HTTP": (HTTP_ROUTE,),
     "HTTPS": (HTTP_ROUTE,),
+    # Passthrough TLS listeners validate (so Gateways mixing them are accepted), but no TLSRoute ever
+    # attaches: this controller does not read TLSRoutes, and the data plane does not bind such ports yet.
+    "TLS": (TLS_ROUTE,),
 }
 
 # Listeners whose protocols share a family can share a port and are told apart by hostname (Host
@@ -188,7 +192,10 @@ def _resolve_certificates(
                 f"certificateRef {group}/{kind} {ns}/{name}: only core Secrets are supported",
             )
         elif not faults.on(fc.IGNORE_CERTIFICATE_REFERENCE_GRANTS) and not reference_permitted(
-            Reference(GATEWAY_GROUP, "Gateway", gw_ns, CORE_GROUP, "Secret", ns, name), snapshot, faults
+            # The referrer is the listener's owner: a Gateway, or a ListenerSet (listenersets.py).
+            Reference(GATEWAY_GROUP, as_str(gateway.get("kind")) or "Gateway", gw_ns, CORE_GROUP, "Secret", ns, name),
+            snapshot,
+            faults,
         ):
             issue = Cond(
                 "ResolvedRefs",
@@ -210,6 +217,10 @@ def _resolve_certificates(
         if issue is not None and problem is None:
             problem = issue
     return usable, problem
+
+
+def _passthrough(listener: dict[str, Any]) -> bool:
+    return as_str(as_dict(listener.get("tls")).get("mode")) == "Passthrough"
 
 
 Candidate = tuple[int, int, str, str | None]
@@ -279,7 +290,7 @@ def evaluate_listeners(
         kinds, invalid_kinds = _route_kinds(protocol, allowed, faults)
         tls: TLSConfig | None = None
         refs_problem: Cond | None = None
-        if protocol == "HTTPS":
+        if protocol == "HTTPS" or (protocol == "TLS" and not _passthrough(item)):
             tls, refs_problem = _resolve_certificates(gateway, item, snapshot, faults)
         if refs_problem is None and invalid_kinds:
             refs_problem = Cond(

@@ -10,12 +10,13 @@ entries for parentRefs naming those Gateways (entries of other controllers are k
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import faults_controller as fc
-from conformance.local.gateway.attachment import attach
+from conformance.local.gateway import faults_gateway as fg
+from conformance.local.gateway.attachment import Attachment, attach
 from conformance.local.gateway.conditions import Cond, render_conditions, rfc3339, same_content
 from conformance.local.gateway.config import (
     DataPlaneConfig,
@@ -23,22 +24,34 @@ from conformance.local.gateway.config import (
     ListenerConfig,
     ListenerKey,
     RouteConfig,
+    Rule,
 )
 from conformance.local.gateway.gatewayclass import gatewayclass_status, is_ours
 from conformance.local.gateway.httproute import CompiledRoute, compile_http_route
+from conformance.local.gateway.infrastructure import Generated, generated_objects
 from conformance.local.gateway.listeners import HTTP_ROUTE, ListenerState, evaluate_listeners, listener_status
+from conformance.local.gateway.listenersets import (
+    ListenerSetWork,
+    attached_count,
+    listener_set_status,
+    listener_sets_by_gateway,
+    merge_listener_sets,
+)
+from conformance.local.gateway.ports import reserve_ports
 from conformance.local.gateway.route_status import defaulted_parent_ref, route_status
 from conformance.local.gateway.snapshot import (
     GATEWAY_CLASSES,
     GATEWAY_GROUP,
     GATEWAYS,
     HTTP_ROUTES,
+    LISTENER_SETS,
     Key,
     Snapshot,
     as_dict,
     as_list,
     as_str,
     generation_of,
+    key_of,
     spec_of,
     status_of,
 )
@@ -83,6 +96,8 @@ class Result:
     """The wanted status of every object this controller manages, changed or not."""
     updates: tuple[StatusUpdate, ...] = ()
     """Those statuses that differ from what the snapshot holds, ready to write."""
+    objects: tuple[Generated, ...] = ()
+    """The objects generated for the accepted Gateways (infrastructure.py), as they should be stored."""
 
     def status(self, resource: str, namespace: str | None, name: str) -> JSONObject | None:
         return self.statuses.get((resource, namespace or "", name))
@@ -99,17 +114,25 @@ class _GatewayWork:
     attached: dict[int, set[Key]] = field(default_factory=lambda: defaultdict(set))
     rejected: dict[int, set[Key]] = field(default_factory=lambda: defaultdict(set))
     routes: dict[int, dict[Key, RouteConfig]] = field(default_factory=lambda: defaultdict(dict))
+    listener_sets: list[ListenerSetWork] = field(default_factory=list)
+    """The ListenerSets naming this Gateway, in merge precedence (listenersets.py)."""
+
+    def attached_listener_sets(self) -> list[ListenerSetWork]:
+        return [item for item in self.listener_sets if item.accepted(self.accepted.status)]
 
 
-def _gateway_accepted(gateway: JSONObject, listeners: tuple[ListenerState, ...], class_ok: bool) -> Cond:
+def _gateway_accepted(
+    gateway: JSONObject, listeners: tuple[ListenerState, ...], class_ok: bool, faults: ActiveFaults
+) -> Cond:
     if not class_ok:
         return Cond("Accepted", False, "Invalid", "the GatewayClass is not accepted")
-    if as_dict(spec_of(gateway).get("infrastructure")).get("parametersRef"):
+    parameters = as_dict(spec_of(gateway).get("infrastructure")).get("parametersRef")
+    if parameters and not faults.on(fg.PARAMETERS_REF_IGNORED):
         # GatewayInfrastructure.parametersRef: unresolvable or unsupported referents are InvalidParameters.
         return Cond("Accepted", False, "InvalidParameters", "this controller takes no parametersRef")
     for item in map(as_dict, as_list(spec_of(gateway).get("addresses"))):
         kind = as_str(item.get("type"), "IPAddress")
-        if kind != "IPAddress":
+        if kind != "IPAddress" and not faults.on(fg.UNSUPPORTED_ADDRESS_TYPE_ACCEPTED):
             return Cond("Accepted", False, "UnsupportedAddress", f"address type {kind!r} is not supported")
     bad = [item.name for item in listeners if not item.accepted.status]
     if not bad:
@@ -119,58 +142,161 @@ def _gateway_accepted(gateway: JSONObject, listeners: tuple[ListenerState, ...],
     return Cond("Accepted", len(bad) < len(listeners), "ListenersNotValid", message)
 
 
-def _static_address(gateway: JSONObject) -> tuple[str | None, str]:
+def _static_address(gateway: JSONObject, faults: ActiveFaults) -> tuple[str | None, str]:
     """(requested IPAddress value, problem). Loopback IPv4 addresses are the ones this gateway can bind."""
+    usable: str | None = None
     for item in map(as_dict, as_list(spec_of(gateway).get("addresses"))):
         value = as_str(item.get("value"))
-        if not value:
+        if as_str(item.get("type"), "IPAddress") != "IPAddress" or not value:
             continue  # GatewaySpecAddress.value: empty means "assign one", which we do.
         parts = value.split(".")
         if len(parts) == 4 and parts[0] == "127" and all(p.isdigit() and int(p) < 256 for p in parts):
-            return value, ""
-        return None, f"address {value} cannot be bound by this gateway (only 127.0.0.0/8)"
-    return None, ""
+            usable = usable or value
+        elif not faults.on(fg.UNUSABLE_ADDRESS_PROGRAMMED):
+            return None, f"address {value} cannot be bound by this gateway (only 127.0.0.0/8)"
+    return usable, ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parent:
+    """What a parentRef of ours reaches: the Gateway doing the work and the listeners in scope."""
+
+    work: _GatewayWork
+    listeners: tuple[ListenerState, ...]
+    namespace: str
+    """The namespace allowedRoutes ``Same`` refers to: the Gateway's or the ListenerSet's."""
+    reported: JSONObject
+    """The parentRef written in the route's status entry."""
+    refused: Cond | None = None
+    """Why the parent takes no routes at all (a ListenerSet its Gateway did not accept)."""
+
+
+def _parent(
+    parent_ref: JSONObject,
+    gateways: Mapping[Key, _GatewayWork],
+    listener_sets: Mapping[Key, tuple[_GatewayWork, ListenerSetWork]],
+    faults: ActiveFaults,
+) -> _Parent | None:
+    """The Gateway or ListenerSet of ours a parentRef names, or None when it names nothing of ours."""
+    key = (parent_ref["namespace"], parent_ref["name"])
+    kind = (parent_ref["group"], parent_ref["kind"])
+    if kind == (GATEWAY_GROUP, "Gateway"):
+        work = gateways.get(key)
+        if work is None:
+            return None
+        listeners = work.listeners
+        if faults.on(fg.GATEWAY_PARENT_REACHES_LISTENERSETS):
+            extra = (s for item in work.attached_listener_sets() for s in item.listeners)
+            listeners = (*listeners, *extra)
+        return _Parent(work, listeners, key[0], parent_ref)
+    if kind == (GATEWAY_GROUP, "ListenerSet") and key in listener_sets:
+        work, listener_set = listener_sets[key]
+        gateway_ns, gateway_name = key_of(work.obj)
+        namespace = gateway_ns if faults.on(fg.LISTENERSET_SAME_MEANS_GATEWAY_NAMESPACE) else key[0]
+        reported = parent_ref
+        if faults.on(fg.LISTENERSET_PARENT_REPORTED_AS_GATEWAY):
+            reported = {"group": GATEWAY_GROUP, "kind": "Gateway", "namespace": gateway_ns, "name": gateway_name}
+        refused = None
+        if not listener_set.accepted(work.accepted.status):
+            refused = Cond("Accepted", False, "NoMatchingParent", "the ListenerSet is not accepted by its Gateway")
+        return _Parent(work, listener_set.listeners, namespace, reported, refused)
+    return None
 
 
 def _attach_routes(
-    snapshot: Snapshot, gateways: dict[Key, _GatewayWork], faults: ActiveFaults
+    snapshot: Snapshot,
+    gateways: dict[Key, _GatewayWork],
+    listener_sets: Mapping[Key, tuple[_GatewayWork, ListenerSetWork]],
+    faults: ActiveFaults,
 ) -> dict[Key, list[tuple[JSONObject, list[Cond]]]]:
-    """Attach every HTTPRoute to our Gateways; returns the parent entries we own, per route."""
+    """Attach every HTTPRoute to our Gateways and ListenerSets; returns the parent entries we own, per route."""
     entries: dict[Key, list[tuple[JSONObject, list[Cond]]]] = {}
     for route_key, route in sorted(snapshot.http_routes.items()):
         namespace = route_key[0]
         compiled: CompiledRoute | None = None
         found: list[tuple[JSONObject, list[Cond]]] = []
-        for raw in map(as_dict, as_list(spec_of(route).get("parentRefs"))):
+        for position, raw in enumerate(map(as_dict, as_list(spec_of(route).get("parentRefs")))):
+            if position and faults.on(fg.FIRST_PARENT_ONLY):
+                break
             parent_ref = defaulted_parent_ref(raw, namespace)
-            if (parent_ref["group"], parent_ref["kind"]) != (GATEWAY_GROUP, "Gateway"):
-                continue
-            work = gateways.get((parent_ref["namespace"], parent_ref["name"]))
-            if work is None:
+            target = _parent(parent_ref, gateways, listener_sets, faults)
+            if target is None:
                 continue  # RouteStatus.parents: parents we cannot resolve are not ours to report.
+            work = target.work
             if compiled is None:
                 compiled = compile_http_route(route, snapshot, faults)
-            attachment = attach(
-                parent_ref,
-                HTTP_ROUTE,
-                namespace,
-                compiled.hostnames,
-                parent_ref["namespace"],
-                work.listeners,
-                snapshot,
-                faults,
+            attachment = (
+                Attachment(target.refused)
+                if target.refused is not None
+                else attach(
+                    parent_ref,
+                    HTTP_ROUTE,
+                    namespace,
+                    compiled.hostnames,
+                    target.namespace,
+                    target.listeners,
+                    snapshot,
+                    faults,
+                )
             )
+            attachment = _faulty_attachment(attachment, parent_ref, target, compiled, route_key, snapshot, faults)
             conds = compiled.acceptance(attachment.accepted)
             accepted = conds[0].status
             for index in attachment.hostname_rejected:
                 work.rejected[index].add(route_key)
             if accepted:
+                rules = _faulty_rules(compiled, faults)
                 for index, hostnames in attachment.listeners:
                     work.attached[index].add(route_key)
-                    work.routes[index][route_key] = RouteConfig(compiled.ref, hostnames, compiled.rules)
-            found.append((parent_ref, [*conds, compiled.resolved_refs]))
+                    work.routes[index][route_key] = RouteConfig(compiled.ref, hostnames, rules)
+            found.append((target.reported, [*conds, compiled.resolved_refs]))
         entries[route_key] = found
     return entries
+
+
+def _faulty_attachment(
+    attachment: Attachment,
+    parent_ref: JSONObject,
+    target: _Parent,
+    compiled: CompiledRoute,
+    route_key: Key,
+    snapshot: Snapshot,
+    faults: ActiveFaults,
+) -> Attachment:
+    """The attachment as two faults of faults_gateway.py would get it wrong (unchanged without them)."""
+    reason = attachment.accepted.reason
+    if reason == "NoMatchingParent" and target.refused is None and faults.on(fg.UNMATCHED_PARENT_REF_FALLS_BACK):
+        whole = {k: v for k, v in parent_ref.items() if k not in ("sectionName", "port")}
+        return attach(
+            whole, HTTP_ROUTE, route_key[0], compiled.hostnames, target.namespace, target.listeners, snapshot, faults
+        )
+    if reason == "NotAllowedByListeners" and faults.on(fg.NOT_ALLOWED_ROUTES_COUNTED):
+        section, port = parent_ref.get("sectionName"), parent_ref.get("port")
+        refused = [s for s in target.listeners if section in (None, s.name) and port in (None, s.port)]
+        for state in refused:
+            target.work.attached[state.index].add(route_key)
+    return attachment
+
+
+def _faulty_rules(compiled: CompiledRoute, faults: ActiveFaults) -> tuple[Rule, ...]:
+    rules = compiled.rules
+    if faults.on(fg.RULES_WITHOUT_BACKENDS_DROPPED):
+        rules = tuple(r for r in rules if r.backends or r.filters)
+    if faults.on(fg.UNRESOLVED_BACKEND_FAILS_ROUTE) and not compiled.resolved_refs.status:
+        reason = compiled.resolved_refs.reason
+        rules = tuple(
+            replace(r, backends=tuple(replace(b, invalid=b.invalid or reason) for b in r.backends)) for r in rules
+        )
+    return rules
+
+
+def _attached_routes(work: _GatewayWork, index: int, faults: ActiveFaults) -> int:
+    count = len(work.attached[index])
+    if faults.on(fc.ATTACHED_ROUTES_COUNT_REJECTED):
+        count = len(work.attached[index] | work.rejected[index])
+    if faults.on(fc.ATTACHED_ROUTES_NOT_COUNTED):
+        count = 0
+    return count
 
 
 def _gateway_status(
@@ -190,16 +316,13 @@ def _gateway_status(
 
     listener_statuses: list[JSONObject] = []
     for state in work.listeners:
-        count = len(work.attached[state.index])
-        if faults.on(fc.ATTACHED_ROUTES_COUNT_REJECTED):
-            count = len(work.attached[state.index] | work.rejected[state.index])
-        if faults.on(fc.ATTACHED_ROUTES_NOT_COUNTED):
-            count = 0
+        if faults.on(fg.UNSUPPORTED_LISTENERS_DROPPED) and state.accepted.reason == "UnsupportedProtocol":
+            continue
         error = errors.get(ListenerKey(ns, name, state.name))
         listener_statuses.append(
             listener_status(
                 state,
-                count,
+                _attached_routes(work, state.index, faults),
                 error,
                 old_listeners.get(state.name),
                 generation,
@@ -243,7 +366,11 @@ def _gateway_status(
         owned=GATEWAY_CONDITION_TYPES,
         stale_generation=stale,
     )
+    if faults.on(fg.REMOVED_LISTENERS_KEPT):
+        current = {state.name for state in work.listeners}
+        listener_statuses.extend(item for item in old_listeners.values() if item.get("name") not in current)
     status["listeners"] = listener_statuses
+    status["attachedListenerSets"] = attached_count(work.listener_sets, work.accepted.status, faults)
     return status
 
 
@@ -252,16 +379,20 @@ def _gateway_config(work: _GatewayWork) -> GatewayConfig:
         return (route.ref.creation_timestamp, route.ref.namespace, route.ref.name)
 
     gateway = work.obj
+    # The merged listener list (listenersets.py): the Gateway's own, then its accepted ListenerSets'.
+    named = [(state.name, state) for state in work.listeners]
+    for listener_set in work.attached_listener_sets():
+        named.extend((listener_set.config_name(state), state) for state in listener_set.listeners)
     listeners = tuple(
         ListenerConfig(
-            name=state.name,
+            name=name,
             port=state.port,
             protocol=state.protocol,
             hostname=state.hostname,
             routes=tuple(sorted(work.routes[state.index].values(), key=order)),
             tls=state.tls,
         )
-        for state in work.listeners
+        for name, state in named
         if state.servable
     )
     meta = as_dict(gateway.get("metadata"))
@@ -271,6 +402,33 @@ def _gateway_config(work: _GatewayWork) -> GatewayConfig:
         address=work.address,
         listeners=listeners,
     )
+
+
+def _listener_set_statuses(
+    work: _GatewayWork,
+    gateway_status: JSONObject,
+    errors: Mapping[ListenerKey, str],
+    now: str,
+    faults: ActiveFaults,
+) -> dict[Key, JSONObject]:
+    gateway_ns, gateway_name = key_of(work.obj)
+    programmed = any(
+        as_dict(c).get("type") == "Programmed" and as_dict(c).get("status") == "True"
+        for c in as_list(gateway_status.get("conditions"))
+    )
+    out: dict[Key, JSONObject] = {}
+    for listener_set in work.listener_sets:
+        attached = {s.index: _attached_routes(work, s.index, faults) for s in listener_set.listeners}
+        out[listener_set.key] = listener_set_status(
+            listener_set,
+            gateway_accepted=work.accepted.status,
+            gateway_programmed=programmed,
+            attached=attached,
+            errors=errors,
+            error_key=lambda listener: ListenerKey(gateway_ns, gateway_name, listener),
+            now=now,
+        )
+    return out
 
 
 def reconcile(
@@ -291,6 +449,8 @@ def reconcile(
     faults = faults or ActiveFaults()
     errors = listener_errors or {}
     now = now or rfc3339()
+    if faults.on(fg.ENDPOINT_SLICES_IGNORED):
+        snapshot = replace(snapshot, endpoint_slices={})
     statuses: dict[StatusKey, JSONObject] = {}
     originals: dict[StatusKey, tuple[str, JSONObject]] = {}
 
@@ -307,24 +467,37 @@ def reconcile(
 
     works: dict[Key, _GatewayWork] = {}
     address_problems: dict[Key, str] = {}
+    listener_sets = listener_sets_by_gateway(snapshot)
+    by_listener_set: dict[Key, tuple[_GatewayWork, ListenerSetWork]] = {}
     for key, gateway in sorted(snapshot.gateways.items()):
         class_name = as_str(spec_of(gateway).get("gatewayClassName"))
         if class_name not in classes:
             continue
-        listeners = evaluate_listeners(gateway, snapshot, faults)
-        static, problem = _static_address(gateway)
+        if len(key[1]) > 63 and faults.on(fg.LONG_GATEWAY_NAMES_SKIPPED):
+            continue
+        listeners = reserve_ports(evaluate_listeners(gateway, snapshot, faults), faults)
+        listeners, merged = merge_listener_sets(gateway, listeners, listener_sets.get(key, []), snapshot, faults)
+        static, problem = _static_address(gateway, faults)
         address = static or addresses.gateway_address(f"{key[0]}/{key[1]}")
         address_problems[key] = problem
-        works[key] = _GatewayWork(
-            gateway, listeners, _gateway_accepted(gateway, listeners, classes[class_name]), address
-        )
+        verdict = _gateway_accepted(gateway, listeners, classes[class_name], faults)
+        works[key] = _GatewayWork(gateway, listeners, verdict, address, listener_sets=merged)
+        by_listener_set.update((item.key, (works[key], item)) for item in merged)
 
-    route_entries = _attach_routes(snapshot, works, faults)
+    route_entries = _attach_routes(snapshot, works, by_listener_set, faults)
 
     gateway_configs: list[GatewayConfig] = []
+    generated: list[Generated] = []
     for key, work in works.items():
         statuses[(GATEWAYS, *key)] = _gateway_status(work, errors, address_problems[key], now, faults)
         originals[(GATEWAYS, *key)] = (GATEWAYS, work.obj)
+        for ls_key, ls_status in _listener_set_statuses(work, statuses[(GATEWAYS, *key)], errors, now, faults).items():
+            statuses[(LISTENER_SETS, *ls_key)] = ls_status
+            originals[(LISTENER_SETS, *ls_key)] = (LISTENER_SETS, snapshot.listener_sets[ls_key])
+        if work.accepted.status:
+            served = [*work.listeners, *(s for item in work.attached_listener_sets() for s in item.listeners)]
+            class_name = as_str(spec_of(work.obj).get("gatewayClassName"))
+            generated.extend(generated_objects(work.obj, class_name, served, faults))
         if work.accepted.status and not address_problems[key]:
             gateway_configs.append(_gateway_config(work))
 
@@ -343,4 +516,4 @@ def reconcile(
             updated["status"] = status
             updates.append(StatusUpdate(resource, updated))
     config = DataPlaneConfig(gateways=tuple(gateway_configs))
-    return Result(config=config, statuses=statuses, updates=tuple(updates))
+    return Result(config=config, statuses=statuses, updates=tuple(updates), objects=tuple(generated))

@@ -14,6 +14,7 @@ what is stored are not written at all, so our own writes settle after one extra 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
@@ -33,6 +34,7 @@ from conformance.local.api.protocol import (
 from conformance.local.gateway import faults_controller as fc
 from conformance.local.gateway.conditions import rfc3339
 from conformance.local.gateway.config import ApplyResult, DataPlaneConfig, ListenerKey
+from conformance.local.gateway.infrastructure import InfrastructureSync
 from conformance.local.gateway.reconcile import AddressAllocator, Result, reconcile
 from conformance.local.gateway.snapshot import (
     OPTIONAL_RESOURCES,
@@ -103,6 +105,7 @@ class ControllerRuntime:
         self._thread: threading.Thread | None = None
         self._unsubscribe: list[Callable[[], None]] = []
 
+        self._infrastructure = InfrastructureSync(store)
         self._last_config: DataPlaneConfig | None = None
         self._last_apply: ApplyResult | None = None
         # Only for the reference-grant-deletion-ignored fault: every grant ever seen.
@@ -216,17 +219,7 @@ class ControllerRuntime:
         if not self._faults.on(fc.REFERENCE_GRANT_DELETION_IGNORED):
             return snapshot
         self._seen_grants.update(snapshot.reference_grants)
-        return Snapshot(
-            gateway_classes=snapshot.gateway_classes,
-            gateways=snapshot.gateways,
-            http_routes=snapshot.http_routes,
-            reference_grants=dict(self._seen_grants),
-            services=snapshot.services,
-            pods=snapshot.pods,
-            namespaces=snapshot.namespaces,
-            secrets=snapshot.secrets,
-            endpoint_slices=snapshot.endpoint_slices,
-        )
+        return dataclasses.replace(snapshot, reference_grants=dict(self._seen_grants))
 
     def _reconcile(
         self,
@@ -283,3 +276,6 @@ class ControllerRuntime:
                 # A status the API rejects is a controller bug; the other objects still get theirs.
                 where = f"{update.resource} {update.namespace}/{update.name}"
                 log.exception("the API rejected the status of %s", where)
+        # The objects generated per Gateway (infrastructure.py); a write that lost a race is retried.
+        if not self._infrastructure.sync(result.objects):
+            self.trigger()

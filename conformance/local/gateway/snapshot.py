@@ -30,6 +30,7 @@ PODS = "pods"
 NAMESPACES = "namespaces"
 SECRETS = "secrets"
 ENDPOINT_SLICES = "endpointslices.discovery.k8s.io"
+LISTENER_SETS = "listenersets.gateway.networking.k8s.io"
 
 #: Resources every reconcile pass needs.
 REQUIRED_RESOURCES: tuple[str, ...] = (
@@ -42,8 +43,9 @@ REQUIRED_RESOURCES: tuple[str, ...] = (
     NAMESPACES,
     SECRETS,
 )
-#: Resources used when the API serves them (Services without a selector get endpoints from them).
-OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES,)
+#: Resources used when the API serves them (Services without a selector get endpoints from them;
+#: ListenerSets add listeners to Gateways).
+OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES, LISTENER_SETS)
 
 Key = tuple[str, str]
 """(namespace, name) of a namespaced object."""
@@ -58,6 +60,7 @@ _KIND_TO_RESOURCE: dict[str, str] = {
     "Namespace": NAMESPACES,
     "Secret": SECRETS,
     "EndpointSlice": ENDPOINT_SLICES,
+    "ListenerSet": LISTENER_SETS,
 }
 
 _CLUSTER_SCOPED = frozenset({GATEWAY_CLASSES, NAMESPACES})
@@ -151,6 +154,7 @@ class Snapshot:
     namespaces: Mapping[str, JSONObject] = field(default_factory=dict)
     secrets: Mapping[Key, JSONObject] = field(default_factory=dict)
     endpoint_slices: Mapping[Key, JSONObject] = field(default_factory=dict)
+    listener_sets: Mapping[Key, JSONObject] = field(default_factory=dict)
 
     @classmethod
     def of(cls, objects: Iterable[JSONObject]) -> Snapshot:
@@ -183,6 +187,7 @@ class Snapshot:
             namespaces=cluster(NAMESPACES),
             secrets=namespaced(SECRETS),
             endpoint_slices=namespaced(ENDPOINT_SLICES),
+            listener_sets=namespaced(LISTENER_SETS),
         )
 
     # Indexes, built on first use.
