@@ -192,13 +192,17 @@ class SessionService:
         except (SetupError, KubeError, AssertionError, OSError) as err:
             return {"ok": False, "error": f"gateway-conformance setup failed: {err}"}
         self._on_started(facts)
-        assert session.cluster is not None
+        assert session.cluster is not None and session.fill is not None
+        effective = effective_to_json(session.options)
+        # The provider may offer static addresses (the local environment does): what the fill uses counts.
+        effective["usable_address"] = session.fill.usable_address
+        effective["unusable_address"] = session.fill.unusable_address
         return {
             "ok": True,
             "kubeconfig": str(session.cluster.kubeconfig),
             "connect_to_file": session.cluster.details.get("connect_to_file", ""),
             "facts": facts_to_json(facts),
-            "effective": effective_to_json(session.options),
+            "effective": effective,
             "entry": session.entry.name if session.entry is not None else "",
         }
 
