@@ -14,6 +14,7 @@ what is stored are not written at all, so our own writes settle after one extra 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
@@ -216,17 +217,7 @@ class ControllerRuntime:
         if not self._faults.on(fc.REFERENCE_GRANT_DELETION_IGNORED):
             return snapshot
         self._seen_grants.update(snapshot.reference_grants)
-        return Snapshot(
-            gateway_classes=snapshot.gateway_classes,
-            gateways=snapshot.gateways,
-            http_routes=snapshot.http_routes,
-            reference_grants=dict(self._seen_grants),
-            services=snapshot.services,
-            pods=snapshot.pods,
-            namespaces=snapshot.namespaces,
-            secrets=snapshot.secrets,
-            endpoint_slices=snapshot.endpoint_slices,
-        )
+        return dataclasses.replace(snapshot, reference_grants=dict(self._seen_grants))
 
     def _reconcile(
         self,

@@ -30,6 +30,8 @@ PODS = "pods"
 NAMESPACES = "namespaces"
 SECRETS = "secrets"
 ENDPOINT_SLICES = "endpointslices.discovery.k8s.io"
+CONFIG_MAPS = "configmaps"
+BACKEND_TLS_POLICIES = "backendtlspolicies.gateway.networking.k8s.io"
 
 #: Resources every reconcile pass needs.
 REQUIRED_RESOURCES: tuple[str, ...] = (
@@ -41,9 +43,10 @@ REQUIRED_RESOURCES: tuple[str, ...] = (
     PODS,
     NAMESPACES,
     SECRETS,
+    CONFIG_MAPS,
 )
 #: Resources used when the API serves them (Services without a selector get endpoints from them).
-OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES,)
+OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES, BACKEND_TLS_POLICIES)
 
 Key = tuple[str, str]
 """(namespace, name) of a namespaced object."""
@@ -58,6 +61,8 @@ _KIND_TO_RESOURCE: dict[str, str] = {
     "Namespace": NAMESPACES,
     "Secret": SECRETS,
     "EndpointSlice": ENDPOINT_SLICES,
+    "ConfigMap": CONFIG_MAPS,
+    "BackendTLSPolicy": BACKEND_TLS_POLICIES,
 }
 
 _CLUSTER_SCOPED = frozenset({GATEWAY_CLASSES, NAMESPACES})
@@ -151,6 +156,8 @@ class Snapshot:
     namespaces: Mapping[str, JSONObject] = field(default_factory=dict)
     secrets: Mapping[Key, JSONObject] = field(default_factory=dict)
     endpoint_slices: Mapping[Key, JSONObject] = field(default_factory=dict)
+    config_maps: Mapping[Key, JSONObject] = field(default_factory=dict)
+    backend_tls_policies: Mapping[Key, JSONObject] = field(default_factory=dict)
 
     @classmethod
     def of(cls, objects: Iterable[JSONObject]) -> Snapshot:
@@ -183,6 +190,8 @@ class Snapshot:
             namespaces=cluster(NAMESPACES),
             secrets=namespaced(SECRETS),
             endpoint_slices=namespaced(ENDPOINT_SLICES),
+            config_maps=namespaced(CONFIG_MAPS),
+            backend_tls_policies=namespaced(BACKEND_TLS_POLICIES),
         )
 
     # Indexes, built on first use.
