@@ -22,6 +22,14 @@ SUPPORTED_FEATURES: tuple[str, ...] = (
     "Gateway",
     "HTTPRoute",
     "ReferenceGrant",
+    "GatewayHTTPSListenerDetectMisdirectedRequests",
+    "GatewayFrontendClientCertificateValidation",
+    "GatewayFrontendClientCertificateValidationInsecureFallback",
+    "GatewayBackendClientCertificate",
+    "BackendTLSPolicy",
+    "BackendTLSPolicySANValidation",
+    "HTTPRouteBackendProtocolH2C",
+    "HTTPRouteBackendProtocolWebSocket",
 )
 
 GATEWAYCLASS_CONDITION_TYPES = frozenset({"Accepted"})
