@@ -15,6 +15,8 @@ FRONTEND_PER_PORT_IGNORED = "frontend-validation-per-port-ignored"
 FRONTEND_CA_REF_ERRORS_IGNORED = "frontend-ca-ref-errors-ignored"
 INSECURE_MODE_CONDITION_MISSING = "insecure-frontend-mode-condition-missing"
 CERTIFICATE_GRANTS_REFUSED = "certificate-reference-grants-refused"
+CERTIFICATE_REF_KIND_UNCHECKED = "certificate-ref-kind-unchecked"
+CERTIFICATE_REF_NAMESPACE_IGNORED = "certificate-ref-namespace-ignored"
 BACKEND_CLIENT_CERT_REF_UNCHECKED = "backend-client-certificate-ref-unchecked"
 POLICY_CONFLICT_NEWEST_WINS = "backendtlspolicy-conflict-newest-wins"
 POLICY_STALE_GENERATION = "backendtlspolicy-stale-observed-generation"
@@ -24,6 +26,7 @@ POLICY_INVALID_KIND_AS_REF = "backendtlspolicy-invalid-kind-reported-as-invalid-
 CLIENT_CERT_NOT_REQUESTED = "frontend-client-certificate-not-requested"
 INSECURE_FALLBACK_ENFORCED = "frontend-insecure-fallback-enforced"
 MISDIRECTED_NOT_DETECTED = "misdirected-requests-not-detected"
+DEFAULT_CERTIFICATE_SERVED = "tls-default-certificate-served"
 BACKEND_TLS_NO_SNI = "backend-tls-without-sni"
 BACKEND_TLS_NOT_VERIFIED = "backend-tls-certificate-not-verified"
 BACKEND_TLS_SANS_IGNORED = "backend-tls-subject-alt-names-ignored"
@@ -53,6 +56,16 @@ TLS_FAULTS: tuple[Fault, ...] = (
         "controller",
         "ReferenceGrants are not honoured for listener certificateRefs: cross-namespace Secrets are always "
         "RefNotPermitted.",
+    ),
+    Fault(
+        CERTIFICATE_REF_KIND_UNCHECKED,
+        "controller",
+        "Listener certificateRefs are looked up as Secrets by name whatever their group and kind.",
+    ),
+    Fault(
+        CERTIFICATE_REF_NAMESPACE_IGNORED,
+        "controller",
+        "The namespace of a listener certificateRef is ignored: the Secret is looked up in the Gateway's namespace.",
     ),
     Fault(
         BACKEND_CLIENT_CERT_REF_UNCHECKED,
@@ -98,6 +111,11 @@ TLS_FAULTS: tuple[Fault, ...] = (
         MISDIRECTED_NOT_DETECTED,
         "dataplane",
         "Requests whose Host belongs to another HTTPS listener than the SNI chose are routed instead of answered 421.",
+    ),
+    Fault(
+        DEFAULT_CERTIFICATE_SERVED,
+        "dataplane",
+        "HTTPS listeners serve a built-in self-signed certificate instead of the one their certificateRefs name.",
     ),
     Fault(
         BACKEND_TLS_NO_SNI,

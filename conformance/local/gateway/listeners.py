@@ -181,8 +181,10 @@ def _resolve_certificates(
         kind = as_str(ref.get("kind"), "Secret")
         name = as_str(ref.get("name"))
         ns = as_str(ref.get("namespace")) or gw_ns
+        if faults.on(ft.CERTIFICATE_REF_NAMESPACE_IGNORED):
+            ns = gw_ns
         issue: Cond | None = None
-        if (group, kind) != (CORE_GROUP, "Secret"):
+        if (group, kind) != (CORE_GROUP, "Secret") and not faults.on(ft.CERTIFICATE_REF_KIND_UNCHECKED):
             issue = Cond(
                 "ResolvedRefs",
                 False,

@@ -18,6 +18,7 @@ when the data plane stops. Key material is never logged.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -26,11 +27,12 @@ import ssl
 import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import client_auth, routing
 from conformance.local.gateway import faults_dataplane as F
+from conformance.local.gateway import faults_tls as ft
 from conformance.local.gateway.config import ListenerConfig, TLSConfig
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,8 @@ class CertificateStore:
 
     def _load(self, tls: TLSConfig) -> ssl.SSLContext:
         context = _base_context()
+        if self._faults.on(ft.DEFAULT_CERTIFICATE_SERVED):
+            tls = replace(tls, certificate_pem=_default_pair()[0], key_pem=_default_pair()[1])
         directory = self._private_directory()
         paths: list[str] = []
         try:
@@ -121,6 +125,36 @@ class CertificateStore:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
         return context
+
+
+@functools.lru_cache(maxsize=1)
+def _default_pair() -> tuple[bytes, bytes]:
+    """A self-signed ``localhost`` certificate (only for the tls-default-certificate-served fault)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM), key_pem
 
 
 @dataclass(frozen=True, slots=True)
