@@ -10,6 +10,7 @@ from conformance import (
     ExpectedRequest,
     ExpectedResponse,
     FeatureName,
+    GatewayRef,
     NamespacedName,
     Request,
     Response,
@@ -17,7 +18,6 @@ from conformance import (
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import HTTPS_GATEWAY, INFRA_NS, SAME_NAMESPACE_GATEWAY
 from conformance.probes.tls import TLSClientOptions
-from conformance.refs import GatewayRef
 
 CONFORMANCE = ConformanceTest(
     short_name="BackendTLSPolicy",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Condition, ConformanceTest, ExpectedResponse, FeatureName, NamespacedName, Request, Response
+from conformance import (
+    Condition,
+    ConformanceTest,
+    ExpectedResponse,
+    FeatureName,
+    GatewayRef,
+    NamespacedName,
+    Request,
+    Response,
+)
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_NS, SAME_NAMESPACE_GATEWAY
-from conformance.refs import GatewayRef
 
 CONFORMANCE = ConformanceTest(
     short_name="BackendTLSPolicyInvalidCACertificateRef",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import ConformanceTest, ExpectedResponse, FeatureName, NamespacedName, Request, Response
+from conformance import ConformanceTest, ExpectedResponse, FeatureName, GatewayRef, NamespacedName, Request, Response
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_BACKEND_V1, INFRA_BACKEND_V2, INFRA_NS
 from conformance.probes.tls import TLSClientOptions
-from conformance.refs import GatewayRef
 
 CONFORMANCE = ConformanceTest(
     short_name="GatewayFrontendClientCertificateValidation",
