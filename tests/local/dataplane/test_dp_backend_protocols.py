@@ -286,3 +286,44 @@ def test_changing_the_validation_rebuilds_the_port(
     assert fetch(plane, ca, None, tmp_path)[0] is None
     plane.apply(https_listener(backend(backends.plain), leaf, client_ca, "AllowInsecureFallback"))
     assert fetch(plane, ca, None, tmp_path)[0] == 200
+
+
+def test_an_http11_only_backend_declared_h2c_is_a_bad_gateway(
+    make_plane: Callable[..., Plane], backends: Backends
+) -> None:
+    plane = make_plane()
+    plane.apply(http_listener(backend(backends.plain, app_protocol="kubernetes.io/h2c")))
+    assert httpx.get(plane.url(), timeout=5).status_code == 502
+
+
+def test_misdirected_requests_are_routed_under_the_fault(
+    make_plane: Callable[..., Plane], backends: Backends, frontend: tuple[KeyPair, ...]
+) -> None:
+    ca, _, _, _ = frontend
+    leaf = make_leaf(["a.example.org", "b.example.org"], ca=ca)
+    tls = TLSConfig(leaf.cert_pem, leaf.key_pem)
+
+    def listeners() -> tuple[ListenerConfig, ...]:
+        return tuple(
+            ListenerConfig(
+                name,
+                HTTPS_PORT,
+                "HTTPS",
+                f"{name}.example.org",
+                (route(name, match(), backends=[[backend(backends.plain)]]),),
+                tls,
+            )
+            for name in ("a", "b")
+        )
+
+    context = ssl.create_default_context(cadata=ca.cert_pem.decode())
+    for faults, status in (((), 421), ((ft.MISDIRECTED_NOT_DETECTED,), 200)):
+        plane = make_plane(*faults)
+        plane.apply(*listeners())
+        with httpx.Client(verify=context, timeout=5) as client:
+            response = client.get(
+                plane.url(port=HTTPS_PORT, scheme="https"),
+                headers={"Host": "b.example.org"},
+                extensions={"sni_hostname": "a.example.org"},
+            )
+        assert response.status_code == status, faults
