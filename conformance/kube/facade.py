@@ -8,6 +8,7 @@ waited. ``*_must_*`` helpers fail the test; ``wait_for_*`` helpers return a valu
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -507,6 +508,49 @@ class Kube:
         address = self.wait_for_gateway_address(ref, use_port=use_port)
         self.routes_and_parent_must_be_accepted(ref, routes, kind=kind)
         return address
+
+    # --- policies, Secrets, ConfigMaps ----------------------------------------------------------
+
+    def backend_tls_policy_must_have_condition(
+        self, policy: NamespacedName, gateway: NamespacedName, expected: Condition
+    ) -> JSONObject:
+        """Upstream BackendTLSPolicyMustHaveCondition: the ancestor entry for ``gateway`` has ``expected``
+        (every ancestor's conditions at the latest generation); HTTPRouteMustHaveCondition timeout."""
+        __tracebackhide__ = True
+        return self.wait_for_object(
+            "BackendTLSPolicy",
+            policy,
+            lambda obj: st.policy_condition_missing(obj, gateway.name, gateway.namespace, expected),
+            what=f"condition {expected} for ancestor {gateway} never appeared",
+            timeout=self.timeouts.http_route_must_have_condition,
+        )
+
+    def backend_tls_policy_must_have_latest_conditions(self, policy: JSONObject) -> None:
+        """Upstream BackendTLSPolicyMustHaveLatestConditions: a one-shot check of an object already read."""
+        __tracebackhide__ = True
+        problem = st.stale_ancestor_conditions(policy)
+        if problem is not None:
+            meta = policy.get("metadata") or {}
+            raise AssertionError(f"BackendTLSPolicy {meta.get('namespace')}/{meta.get('name')}: {problem}")
+
+    def tls_secret(self, nn: NamespacedName) -> tuple[bytes, bytes]:
+        """(tls.crt, tls.key) of a Secret (upstream GetTLSSecret); fails the test if either is missing."""
+        __tracebackhide__ = True
+        secret = self.get("Secret", nn)
+        if secret is None:
+            raise AssertionError(f"Secret {nn} does not exist")
+        data = secret.get("data") or {}
+        try:
+            cert, key = base64.b64decode(data["tls.crt"]), base64.b64decode(data["tls.key"])
+        except (KeyError, ValueError) as err:
+            raise AssertionError(f"Secret {nn} has no usable tls.crt and tls.key: {err}") from None
+        if not cert or not key:
+            raise AssertionError(f"Secret {nn}: tls.crt or tls.key is empty")
+        return cert, key
+
+    def create(self, obj: JSONObject) -> JSONObject:
+        """Create an object as given (tests that add objects mid-way delete them themselves)."""
+        return self.client.create(obj)
 
     # --- namespaces ------------------------------------------------------------------------------
 

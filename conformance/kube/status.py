@@ -329,3 +329,37 @@ def gateway_not_ready(gateway: JSONObject) -> str | None:
 def skips_readiness(gateway: JSONObject) -> bool:
     annotations = _dict(_dict(gateway.get("metadata")).get("annotations"))
     return annotations.get(SKIP_READINESS_ANNOTATION) == "true"
+
+
+def ancestors_of(policy: JSONObject) -> list[Mapping[str, Any]]:
+    return [_dict(a) for a in _list(_dict(policy.get("status")).get("ancestors"))]
+
+
+def policy_condition_missing(
+    policy: JSONObject, ancestor_name: str, ancestor_namespace: str, expected: Condition
+) -> str | None:
+    """Upstream BackendTLSPolicyMustHaveCondition: every ancestor's conditions at the latest generation,
+    and the entry for that Gateway (namespace unset or equal) has the condition."""
+    ancestors = ancestors_of(policy)
+    for ancestor in ancestors:
+        stale = stale_conditions(policy, _conditions(ancestor))
+        if stale:
+            return f"ancestor {_dict(ancestor.get('ancestorRef')).get('name')}: {stale}"
+    for ancestor in ancestors:
+        ref = _dict(ancestor.get("ancestorRef"))
+        matches = ref.get("name") == ancestor_name and ref.get("namespace") in (None, ancestor_namespace)
+        if matches and find_condition(_conditions(ancestor), expected):
+            return None
+    seen = "; ".join(
+        f"{_dict(a.get('ancestorRef')).get('name')}: {describe_conditions(_conditions(a))}" for a in ancestors
+    )
+    return f"no ancestor {ancestor_namespace}/{ancestor_name} with {expected}; have {seen or 'no ancestors'}"
+
+
+def stale_ancestor_conditions(policy: JSONObject) -> str | None:
+    """Upstream BackendTLSPolicyMustHaveLatestConditions (a one-shot check, trivially fine without status)."""
+    for ancestor in ancestors_of(policy):
+        stale = stale_conditions(policy, _conditions(ancestor))
+        if stale:
+            return f"ancestor {_dict(ancestor.get('ancestorRef')).get('name')}: {stale}"
+    return None

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 Headers = tuple[tuple[str, str], ...]
 Body = bytes | AsyncIterator[bytes]
+Upgrade = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bytes], Awaitable[None]]
+"""Runs a switched protocol on a connection: (reader, writer, bytes already read past the request)."""
 
 _READ_CHUNK = 65536
 #: Request bodies are read whole before the handler runs; conformance bodies are tiny, this is a guard.
@@ -108,6 +110,8 @@ class Response:
     body: Body = b""
     """Whole body, or an async iterator of chunks streamed as they come (then framed chunked if no length)."""
     reason: str | None = None
+    upgrade: Upgrade | None = None
+    """With status 101: takes the connection over once the 101 is sent (WebSocket, h2c)."""
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -191,9 +195,12 @@ class HTTPServer:
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
         name: str = "http",
         ssl_context: ssl.SSLContext | None = None,
+        http2: bool = False,
     ) -> None:
         """With ``ssl_context`` every connection is TLS (handshake bounded by ``timeouts.read``) and
-        requests have scheme ``https`` and the TLS facts in :attr:`Request.extra`."""
+        requests have scheme ``https`` and the TLS facts in :attr:`Request.extra`. A TLS connection
+        whose ALPN chose ``h2`` speaks HTTP/2 (:mod:`conformance.local.http2`); with ``http2`` a
+        cleartext connection that opens with the HTTP/2 preface does too (prior knowledge)."""
         if (sock is None) == (host is None):
             raise ValueError("give either host (and port) or an already bound sock")
         self.handler = handler
@@ -201,6 +208,7 @@ class HTTPServer:
         self._host, self._port, self._sock = host, port, sock
         self._timeouts = timeouts
         self._ssl = ssl_context
+        self._http2 = http2
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
@@ -261,11 +269,48 @@ class HTTPServer:
             else:
                 await close_writer(writer, self._timeouts.write)
 
+    async def _sniff_preface(self, reader: asyncio.StreamReader) -> bytes:
+        """Read until the first bytes can no longer be the HTTP/2 preface (or are all of it)."""
+        from conformance.local.http2 import PREFACE, might_be_preface
+
+        data = b""
+        while len(data) < len(PREFACE) and might_be_preface(data):
+            chunk = await asyncio.wait_for(reader.read(_READ_CHUNK), self._timeouts.idle)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
         client = writer.get_extra_info("peername") or ("", 0)
         server = writer.get_extra_info("sockname") or ("", 0)
         transport = _transport_facts(writer)
+        initial = b""
+        if transport.get("alpn_protocol") == "h2" or (self._http2 and not transport):
+            from conformance.local.http2 import PREFACE, HTTP2ServerConnection
+
+            if not transport:
+                try:
+                    initial = await self._sniff_preface(reader)
+                except TimeoutError:
+                    return
+            if transport or initial.startswith(PREFACE):
+                h2conn = HTTP2ServerConnection(
+                    self.handler,
+                    reader,
+                    writer,
+                    client=(client[0], client[1]),
+                    server=(server[0], server[1]),
+                    scheme="https" if transport else "http",
+                    extra=transport,
+                    timeouts=self._timeouts,
+                    name=self.name,
+                )
+                await h2conn.serve(initial)
+                return
+        if initial:
+            conn.receive_data(initial)  # (b"" would tell h11 the peer closed)
         while True:
             try:
                 request = await self._read_request(conn, reader, writer, (client[0], client[1]), server, transport)
@@ -284,6 +329,10 @@ class HTTPServer:
                 log.exception("%s: handler failed for %s %s", self.name, request.method, request.target)
                 response = text_response(500, "internal error\n")
             await self._send_response(conn, writer, request, response)
+            if response.status == 101:
+                if conn.our_state is h11.SWITCHED_PROTOCOL and response.upgrade is not None:
+                    await response.upgrade(reader, writer, bytes(conn.trailing_data[0]))
+                return
             if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
                 return
             conn.start_next_cycle()
@@ -351,6 +400,14 @@ class HTTPServer:
         self, conn: h11.Connection, writer: asyncio.StreamWriter, request: Request, response: Response
     ) -> None:
         body = response.body
+        if response.status == 101:
+            # Switching protocols: an informational head only; the upgrade callback owns what follows.
+            head = h11.InformationalResponse(
+                status_code=101, headers=encode_headers(response.headers), reason=b"Switching Protocols"
+            )
+            writer.write(conn.send(head))
+            await asyncio.wait_for(writer.drain(), self._timeouts.write)
+            return
         has_body = request.method != "HEAD" and response.status not in _NO_BODY_STATUSES
         try:
             head = self._response_head(response, has_body)

@@ -75,9 +75,12 @@ def _compare_backend_view(expected: ExpectedResponse, rt: RoundTrip) -> str | No
             return f"expected request header {name} to be absent, got {request_headers[name.lower()]}"
     if not got.pod.startswith(expected.backend):
         return f"expected pod name to start with {expected.backend}, got {got.pod!r}"
-    if want and want.sni and want.sni != str(got.tls.get("serverName", "")):
-        return f"expected SNI {want.sni!r}, backend saw {got.tls.get('serverName', '')!r}"
-    if want and want.client_cert and want.client_cert not in (got.tls.get("peerCertificates") or []):
+    # Without an ExpectedRequest upstream compares against the Request itself, SNI and client cert included.
+    want_sni = want.sni if want else sent.sni
+    want_cert = want.client_cert if want else sent.client_cert
+    if want_sni and want_sni != str(got.tls.get("serverName", "")):
+        return f"expected SNI {want_sni!r}, backend saw {got.tls.get('serverName', '')!r}"
+    if want_cert and want_cert not in (got.tls.get("peerCertificates") or []):
         return "expected client certificate was not seen by the backend"
     return None
 

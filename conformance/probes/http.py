@@ -23,6 +23,8 @@ from conformance.probes.roundtrip import (
     SentRequest,
     parse_location,
 )
+from conformance.probes.tls import HandshakeRecord, TLSClientOptions, client_context
+from conformance.probes.websocket import WebSocketClient, WebSocketError
 
 if TYPE_CHECKING:
     from conformance.probes.expectations import ExpectedResponse, Request
@@ -68,6 +70,7 @@ class HTTPProbe:
         self.timeouts = timeouts
         self._connect_to = connect_to or ConnectTo()
         self._clock = clock or RealClock()
+        self._transport = transport
         # Upstream opens a fresh connection per request (keep-alives off): listener selection and load
         # balancing happen per connection in many proxies, so reuse would change what is measured.
         self._client = httpx.Client(
@@ -105,20 +108,58 @@ class HTTPProbe:
             protocol=request.protocol or "HTTP",
         )
 
-    def round_trip(self, sent: SentRequest, *, follow_redirects: bool = True) -> RoundTrip:
-        """Send once. Transport errors (refused, reset, timeout) raise httpx.TransportError."""
+    def _client_for(
+        self, sent: SentRequest, tls: TLSClientOptions | None, record: HandshakeRecord | None
+    ) -> httpx.Client:
+        """The shared plain HTTP/1.1 client, or a new one for TLS (its own trust and client certificate),
+        HTTP/2 over TLS (``H2``) or HTTP/2 with prior knowledge (``H2C_PRIOR_KNOWLEDGE``)."""
+        http2 = sent.protocol in ("H2", "H2C_PRIOR_KNOWLEDGE")
+        if tls is None and not http2:
+            return self._client
+        if sent.protocol == "H2C_PRIOR_KNOWLEDGE" and tls is not None:
+            raise ValueError("h2c prior knowledge is not encrypted: it takes no TLS settings")
+        return httpx.Client(
+            transport=self._transport,
+            verify=client_context(tls, record) if tls is not None else True,
+            http1=not http2,
+            http2=http2,
+            trust_env=False,
+            limits=httpx.Limits(max_keepalive_connections=0),
+            timeout=self.timeouts.request_timeout,
+        )
+
+    def round_trip(
+        self,
+        sent: SentRequest,
+        *,
+        follow_redirects: bool = True,
+        tls: TLSClientOptions | None = None,
+        record: HandshakeRecord | None = None,
+    ) -> RoundTrip:
+        """Send once. Transport errors (refused, reset, timeout, TLS) raise httpx.TransportError.
+
+        With ``tls`` the request goes over TLS with that SNI, trust and client certificate (upstream's
+        ``HTTPS`` and ``H2`` protocols); ``record`` notes whether the server asked for a certificate.
+        """
         parsed = httpx.URL(sent.url)
         default_port = 443 if parsed.scheme == "https" else 80
         target_host, target_port = self._connect_to.resolve(parsed.host, parsed.port or default_port)
         url = parsed.copy_with(host=target_host, port=None if target_port == default_port else target_port)
         headers = {"Host": sent.host, **{k: v for k, v in sent.headers.items() if k.lower() != "host"}}
+        client = self._client_for(sent, tls, record)
+        extensions = {"sni_hostname": tls.server_name} if tls is not None else None
         start = self._clock.monotonic()
-        response = self._client.request(
-            sent.method,
-            url,
-            headers=headers,
-            follow_redirects=follow_redirects,
-        )
+        try:
+            response = client.request(
+                sent.method,
+                url,
+                headers=headers,
+                follow_redirects=follow_redirects,
+                extensions=extensions,
+            )
+        finally:
+            if client is not self._client:
+                client.close()
         elapsed = self._clock.monotonic() - start
         content_type = response.headers.get("content-type", "")
         body = response.content
@@ -188,6 +229,107 @@ class HTTPProbe:
             return Attempt(problem is None, f"{rt.describe()}: {problem}" if problem else rt.describe())
 
         self.await_convergence(attempt, what=f"{sent.describe()}\n  expected: {describe_expectation(expected)}")
+
+    def expect_eventually_consistent_tls_response(
+        self, gateway_address: str, expected: ExpectedResponse, tls: TLSClientOptions
+    ) -> None:
+        """Upstream MakeTLSRequestAndExpectEventuallyConsistentResponse: HTTPS (or H2) with ``tls``; with a
+        client certificate the server must also have asked for it."""
+        __tracebackhide__ = True
+        sent = self.build(gateway_address, expected, scheme="https")
+        if sent.protocol == "HTTP":
+            sent = replace(sent, protocol="HTTPS")
+        record = HandshakeRecord()
+
+        def attempt() -> Attempt:
+            try:
+                rt = self.round_trip(
+                    sent, follow_redirects=not expected.request.unfollow_redirect, tls=tls, record=record
+                )
+            except httpx.HTTPError as err:
+                return Attempt(False, f"request failed: {type(err).__name__}: {err}")
+            except ValueError as err:
+                return Attempt(False, f"bad response: {err}")
+            problem = compare_round_trip(expected, rt)
+            return Attempt(problem is None, f"{rt.describe()}: {problem}" if problem else rt.describe())
+
+        what = f"{sent.describe()} over TLS (SNI {tls.server_name})\n  expected: {describe_expectation(expected)}"
+        self.await_convergence(attempt, what=what)
+        self._client_certificate_must_have_been_requested(tls, record, sent)
+
+    def expect_eventually_consistent_tls_failure(
+        self, gateway_address: str, expected: ExpectedResponse, tls: TLSClientOptions
+    ) -> None:
+        """Upstream MakeTLSRequestAndExpectEventuallyConsistentFailureResponse: every attempt must fail at
+        the transport level (handshake refused, connection closed), RequiredConsecutiveSuccesses times."""
+        __tracebackhide__ = True
+        sent = self.build(gateway_address, expected, scheme="https")
+        if sent.protocol == "HTTP":
+            sent = replace(sent, protocol="HTTPS")
+        record = HandshakeRecord()
+
+        def attempt() -> Attempt:
+            try:
+                rt = self.round_trip(
+                    sent, follow_redirects=not expected.request.unfollow_redirect, tls=tls, record=record
+                )
+            except httpx.HTTPError as err:
+                return Attempt(True, f"failed as expected: {type(err).__name__}: {err}")
+            return Attempt(False, f"unexpectedly answered: {rt.describe()}")
+
+        what = f"{sent.describe()} over TLS (SNI {tls.server_name})\n  expected: the request to fail"
+        self.await_convergence(attempt, what=what)
+        self._client_certificate_must_have_been_requested(tls, record, sent)
+
+    @staticmethod
+    def _client_certificate_must_have_been_requested(
+        tls: TLSClientOptions, record: HandshakeRecord, sent: SentRequest
+    ) -> None:
+        __tracebackhide__ = True
+        if not tls.has_client_certificate:
+            return
+        if not record.observable:
+            log.warning("this Python cannot trace TLS messages: not checking that a client certificate was asked for")
+            return
+        if not record.client_certificate_requested:
+            raise ProbeFailure(f"{sent.describe()}: the server never asked for the client certificate")
+
+    def expect_websocket_echo(
+        self,
+        gateway_address: str,
+        *,
+        path: str = "/ws",
+        origin: str = "ws://gateway/",
+        messages: tuple[str | bytes, ...] = ("Websocket Support!", bytes([1, 2, 3, 4, 5, 6, 7])),
+    ) -> None:
+        """Dial ``ws://<gateway><path>``, send each message, and want each back unchanged, consistently."""
+        __tracebackhide__ = True
+        host, port = _split_address(gateway_address)
+        netloc = f"[{host}]" if ":" in host else host
+        if port is not None and port != 80:
+            netloc += f":{port}"
+        target = self._connect_to.resolve(host, port or 80)
+
+        def attempt() -> Attempt:
+            try:
+                client = WebSocketClient.connect(target, netloc, path, origin, self.timeouts.request_timeout)
+            except (OSError, WebSocketError) as err:
+                return Attempt(False, f"dial failed: {err}")
+            try:
+                for message in messages:
+                    client.send(message)
+                    reply = client.receive()
+                    if reply != message:
+                        return Attempt(False, f"sent {message!r}, got back {reply!r}")
+            except (OSError, WebSocketError) as err:
+                return Attempt(False, f"exchange failed: {err}")
+            finally:
+                client.close()
+            return Attempt(True, "every message came back")
+
+        self.await_convergence(
+            attempt, what=f"WebSocket ws://{netloc}{path} (Origin {origin}) echoing {list(messages)}"
+        )
 
     def expect_failure(self, gateway_address: str, request: Request, *, scheme: str = "http") -> None:
         """Upstream MakeRequestAndExpectFailure: consistently neither 200 nor a timeout code; a 200 fails at once."""

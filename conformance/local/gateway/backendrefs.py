@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway.backendtlspolicy import backend_tls_for
 from conformance.local.gateway.conditions import Cond
 from conformance.local.gateway.config import Backend, Endpoint
 from conformance.local.gateway.grants import Reference, reference_permitted
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from conformance.local.gateway.snapshot import Snapshot
 
 #: Service port appProtocols an HTTPRoute backend can be reached with (KEP-3726 standard names).
-HTTP_APP_PROTOCOLS = frozenset({"http", "kubernetes.io/h2c", "kubernetes.io/ws"})
+HTTP_APP_PROTOCOLS = frozenset({"http", "https", "kubernetes.io/h2c", "kubernetes.io/ws"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +125,12 @@ def resolve_backend_ref(
         return _invalid(backend, "BackendNotFound", f"{label} has no port {port}")
     app_protocol = opt_str(service_port.get("appProtocol"))
     backend = replace(backend, app_protocol=app_protocol)
-    if app_protocol and app_protocol not in app_protocols:
+    if app_protocol and app_protocol.lower() not in app_protocols:
         message = f"{label} port {port} has appProtocol {app_protocol!r}, which this route cannot use"
         return _invalid(backend, "UnsupportedProtocol", message)
-    return Resolved(replace(backend, endpoints=service_endpoints(service, service_port, snapshot)))
+    endpoints = service_endpoints(service, service_port, snapshot)
+    tls = backend_tls_for(service, service_port, snapshot, faults)
+    return Resolved(replace(backend, endpoints=endpoints, tls=tls))
 
 
 def _target_port(service_port: JSONObject, pod: JSONObject) -> int | None:

@@ -72,7 +72,10 @@ class Balancer:
 
 
 def _rule_key(rule: Rule) -> tuple[object, ...]:
-    backends = tuple((b.kind, b.namespace, b.name, b.port, b.weight, b.invalid, b.endpoints) for b in rule.backends)
+    backends = tuple(
+        (b.kind, b.namespace, b.name, b.port, b.weight, b.invalid, b.endpoints, b.app_protocol, b.tls)
+        for b in rule.backends
+    )
     return (rule.route.namespace, rule.route.name, rule.index, backends)
 
 

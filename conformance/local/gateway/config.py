@@ -31,6 +31,22 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class BackendTLS:
+    """How the gateway originates TLS to a backend (from the BackendTLSPolicy that applies to it)."""
+
+    policy: str
+    """``namespace/name`` of the policy, for diagnostics."""
+    hostname: str
+    """SNI, and the name the certificate must carry unless ``subject_alt_names`` are given."""
+    ca_pem: bytes = b""
+    """Trust anchors (PEM); empty with ``invalid`` set."""
+    subject_alt_names: tuple[tuple[str, str], ...] = ()
+    """(``Hostname`` | ``URI``, value): the certificate must carry one of them."""
+    invalid: str | None = None
+    """Why the policy cannot be used (no valid CA certificate): connections to the backend fail."""
+
+
+@dataclass(frozen=True, slots=True)
 class Backend:
     """One backendRef of a rule, resolved."""
 
@@ -46,6 +62,8 @@ class Backend:
     """backendRef-level filters, as the HTTPRouteFilter JSON of the route."""
     invalid: str | None = None
     """Why this backendRef cannot be used (a ResolvedRefs reason); requests that pick it get a 500."""
+    tls: BackendTLS | None = None
+    """TLS to the backend (a BackendTLSPolicy targets its Service port); None: plain text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +131,9 @@ class TLSConfig:
     key_pem: bytes
     client_ca_pem: bytes | None = None
     extra: JSONObject = field(default_factory=dict)
+    client_validation_mode: str = "AllowValidOnly"
+    """With ``client_ca_pem``: ``AllowValidOnly`` (a valid client certificate is required) or
+    ``AllowInsecureFallback`` (one is asked for, but any or none is accepted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +154,8 @@ class GatewayConfig:
     address: str
     """The loopback address the Gateway's listeners are served on."""
     listeners: tuple[ListenerConfig, ...] = ()
+    backend_client_certificate: TLSConfig | None = None
+    """``spec.tls.backend.clientCertificateRef``: presented when the Gateway originates TLS to backends."""
 
 
 @dataclass(frozen=True, slots=True)

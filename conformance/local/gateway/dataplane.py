@@ -11,9 +11,11 @@ the suite's connections for ``address:80`` to where the listener really is.
 
 HTTPS listeners terminate TLS (:mod:`conformance.local.gateway.tls`): the HTTPS listeners of one port
 share its socket, the SNI picks the certificate, and the requests inside the TLS stream are routed by
-their Host header among the port's listeners exactly as on an HTTP port, to plain HTTP backends. HTTP
-and HTTPS listeners on one port conflict (the controller reports it); such a port is not served.
-h2c, HTTP/2 over TLS and WebSocket upstreams are a later issue.
+their Host header among the port's listeners exactly as on an HTTP port; a Host that belongs to
+another listener than the SNI's is answered 421 (misdirected). HTTP and HTTPS listeners on one port
+conflict (the controller reports it); such a port is not served. Clients may speak HTTP/2 (ALPN ``h2``,
+or prior knowledge on HTTP ports); backends are reached as :mod:`conformance.local.gateway.upstreams`
+says (TLS per BackendTLSPolicy, h2c, WebSocket upgrades).
 """
 
 from __future__ import annotations
@@ -25,14 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.local.faults import ActiveFaults
-from conformance.local.gateway import proxy, routing
+from conformance.local.gateway import client_auth, proxy, routing, upstreams
 from conformance.local.gateway.balancer import Balancers, Failure
 from conformance.local.gateway.config import (
     ApplyResult,
     DataPlaneConfig,
     ListenerConfig,
     ListenerKey,
+    TLSConfig,
 )
+from conformance.local.gateway.faults_tls import MISDIRECTED_NOT_DETECTED
 from conformance.local.gateway.tls import CertificateError, CertificateStore, TLSListener, TLSPort
 from conformance.local.http11 import DEFAULT_TIMEOUTS, HTTPServer, Request, Response, Timeouts, text_response
 from conformance.local.loop import BackgroundLoop
@@ -66,6 +70,8 @@ class _PortPlan:
     listeners: tuple[ListenerConfig, ...]
     tls: tuple[TLSListener, ...] | None = None
     """The HTTPS listeners with their loaded certificates; None on an HTTP port."""
+    backend_client: TLSConfig | None = None
+    """The Gateway's client certificate for TLS to backends."""
 
 
 class _PortServer:
@@ -86,18 +92,22 @@ class _PortServer:
         self.faults = faults
         self.timeouts = timeouts
         self.tls = TLSPort(plan.tls, faults) if plan.tls is not None else None
+        self.backend_client = plan.backend_client
+        self.upstream_tls = upstreams.UpstreamTLS(faults)
         self.server = HTTPServer(
             self.handle,
             sock=sock,
             timeouts=timeouts,
             name=f"gateway {address}:{port}",
             ssl_context=self.tls.server_context if self.tls is not None else None,
+            http2=True,
         )
 
     def update(self, plan: _PortPlan) -> None:
         if self.tls is not None and plan.tls is not None:
             self.tls.listeners = plan.tls  # handshakes from now on choose among these
         self.listeners = plan.listeners
+        self.backend_client = plan.backend_client
         self.balancers.retain(plan.listeners)
 
     async def handle(self, request: Request) -> Response:
@@ -120,7 +130,9 @@ class _PortServer:
         if isinstance(choice, Failure):
             return text_response(choice.status, choice.message + "\n")
         outgoing = proxy.outgoing_request(request, request.scheme)
-        return await proxy.forward(outgoing, choice.endpoint, faults, timeouts=self.timeouts)
+        return await upstreams.send(
+            request, outgoing, choice, faults, timeouts=self.timeouts, client=self.backend_client, tls=self.upstream_tls
+        )
 
     def misdirected(self, request: Request, listener: ListenerConfig | None) -> Response | None:
         """The answer to a request the TLS connection was not meant for, or None to route it.
@@ -128,9 +140,15 @@ class _PortServer:
         Seam for misdirected-request detection (Gateway ``listeners.hostname``, HTTPS): the listener the
         SNI chose is ``self.tls.session_of(request.extra.get("ssl_object")).listener``, ``listener`` the
         one the Host header chose (None: 404). When the Host belongs to another listener than the SNI's,
-        the Gateway SHOULD answer 421 Misdirected Request. A later feature: for now always None.
+        the Gateway SHOULD answer 421 Misdirected Request.
         """
-        return None
+        if self.tls is None or listener is None or self.faults.on(MISDIRECTED_NOT_DETECTED):
+            return None
+        session = self.tls.session_of(request.extra.get("ssl_object"))
+        if session is None or session.sni is None or session.listener.name == listener.name:
+            return None  # (a client that sent no SNI bound its connection to no name: route by Host)
+        message = f"misdirected request: this connection is for listener {session.listener.name!r}, "
+        return text_response(421, message + f"the Host belongs to listener {listener.name!r}\n")
 
 
 class DataPlane:
@@ -147,7 +165,7 @@ class DataPlane:
         self._bind = bind
         self._timeouts = timeouts
         self._ports: dict[tuple[str, int], _PortServer] = {}
-        self._certificates = CertificateStore()
+        self._certificates = CertificateStore(self.faults)
         self._lock = threading.Lock()
 
     def apply(self, config: DataPlaneConfig) -> ApplyResult:
@@ -172,6 +190,7 @@ class DataPlane:
 
     def _plan(self, config: DataPlaneConfig, errors: dict[ListenerKey, str]) -> dict[tuple[str, int], _PortPlan]:
         desired: dict[tuple[str, int], list[tuple[ListenerKey, ListenerConfig]]] = {}
+        clients = {gateway.address: gateway.backend_client_certificate for gateway in config.gateways}
         for gateway in config.gateways:
             for listener in gateway.listeners:
                 # The controller only sends HTTPS listeners whose certificate resolved.
@@ -186,7 +205,8 @@ class DataPlane:
                 errors.update((key, reason) for key, _ in entries)
                 continue
             if entries[0][1].protocol == "HTTP":
-                plans[(address, port)] = _PortPlan(tuple(k for k, _ in entries), tuple(li for _, li in entries))
+                http_keys, served = tuple(k for k, _ in entries), tuple(li for _, li in entries)
+                plans[(address, port)] = _PortPlan(http_keys, served, backend_client=clients.get(address))
                 continue
             keys: list[ListenerKey] = []
             loaded: list[TLSListener] = []
@@ -199,7 +219,8 @@ class DataPlane:
                     continue
                 keys.append(key)
             if loaded:
-                plans[(address, port)] = _PortPlan(tuple(keys), tuple(t.listener for t in loaded), tuple(loaded))
+                served = tuple(t.listener for t in loaded)
+                plans[(address, port)] = _PortPlan(tuple(keys), served, tuple(loaded), clients.get(address))
         return plans
 
     async def _apply(self, config: DataPlaneConfig) -> ApplyResult:
@@ -207,7 +228,7 @@ class DataPlane:
         plans = self._plan(config, errors)
         for where, server in list(self._ports.items()):
             plan = plans.get(where)
-            if plan is None or (plan.tls is None) != (server.tls is None):  # gone, or HTTP <-> HTTPS
+            if plan is None or (plan.tls is None) != (server.tls is None) or self._validation_changed(server, plan):
                 await self._ports.pop(where).server.stop()
         for (address, port), plan in plans.items():
             existing = self._ports.get((address, port))
@@ -238,6 +259,12 @@ class DataPlane:
             if server.bound_port != where[1]
         }
         return ApplyResult(errors=errors, connect_to=connect_to)
+
+    def _validation_changed(self, server: _PortServer, plan: _PortPlan) -> bool:
+        """The port's client-certificate validation changed: its server context must be rebuilt."""
+        if server.tls is None or not plan.tls:
+            return False
+        return client_auth.validation_of(plan.tls[0].listener.tls, self.faults) != server.tls.validation
 
     async def _close_all(self) -> None:
         ports, self._ports = self._ports, {}

@@ -29,6 +29,14 @@ SUPPORTED_FEATURES: tuple[str, ...] = (
     "GatewayHTTPListenerIsolation",
     "HTTPRouteParentRefPort",
     "HTTPRouteDestinationPortMatching",
+    "GatewayHTTPSListenerDetectMisdirectedRequests",
+    "GatewayFrontendClientCertificateValidation",
+    "GatewayFrontendClientCertificateValidationInsecureFallback",
+    "GatewayBackendClientCertificate",
+    "BackendTLSPolicy",
+    "BackendTLSPolicySANValidation",
+    "HTTPRouteBackendProtocolH2C",
+    "HTTPRouteBackendProtocolWebSocket",
 )
 
 GATEWAYCLASS_CONDITION_TYPES = frozenset({"Accepted"})

@@ -30,8 +30,10 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway import faults_tls as ft
 from conformance.local.gateway.conditions import Cond, render_conditions
 from conformance.local.gateway.config import TLSConfig
+from conformance.local.gateway.frontend_tls import with_frontend_validation
 from conformance.local.gateway.grants import Reference, reference_permitted
 from conformance.local.gateway.hostnames import overlap
 from conformance.local.gateway.snapshot import (
@@ -183,19 +185,26 @@ def _resolve_certificates(
         kind = as_str(ref.get("kind"), "Secret")
         name = as_str(ref.get("name"))
         ns = as_str(ref.get("namespace")) or gw_ns
+        if faults.on(ft.CERTIFICATE_REF_NAMESPACE_IGNORED):
+            ns = gw_ns
         issue: Cond | None = None
-        if (group, kind) != (CORE_GROUP, "Secret"):
+        if (group, kind) != (CORE_GROUP, "Secret") and not faults.on(ft.CERTIFICATE_REF_KIND_UNCHECKED):
             issue = Cond(
                 "ResolvedRefs",
                 False,
                 INVALID_CERT,
                 f"certificateRef {group}/{kind} {ns}/{name}: only core Secrets are supported",
             )
-        elif not faults.on(fc.IGNORE_CERTIFICATE_REFERENCE_GRANTS) and not reference_permitted(
-            # The referrer is the listener's owner: a Gateway, or a ListenerSet (listenersets.py).
-            Reference(GATEWAY_GROUP, as_str(gateway.get("kind")) or "Gateway", gw_ns, CORE_GROUP, "Secret", ns, name),
-            snapshot,
-            faults,
+        elif not faults.on(fc.IGNORE_CERTIFICATE_REFERENCE_GRANTS) and (
+            not reference_permitted(
+                # The referrer is the listener's owner: a Gateway, or a ListenerSet (listenersets.py).
+                Reference(
+                    GATEWAY_GROUP, as_str(gateway.get("kind")) or "Gateway", gw_ns, CORE_GROUP, "Secret", ns, name
+                ),
+                snapshot,
+                faults,
+            )
+            or (ns != gw_ns and faults.on(ft.CERTIFICATE_GRANTS_REFUSED))
         ):
             issue = Cond(
                 "ResolvedRefs",
@@ -290,8 +299,12 @@ def evaluate_listeners(
         kinds, invalid_kinds = _route_kinds(protocol, allowed, faults)
         tls: TLSConfig | None = None
         refs_problem: Cond | None = None
+        no_valid_ca: Cond | None = None
         if protocol == "HTTPS" or (protocol == "TLS" and not _passthrough(item)):
             tls, refs_problem = _resolve_certificates(gateway, item, snapshot, faults)
+            tls, refs_problem, no_valid_ca = with_frontend_validation(
+                gateway, opt_int(item.get("port")) or 0, tls, refs_problem, snapshot, faults
+            )
         if refs_problem is None and invalid_kinds:
             refs_problem = Cond(
                 "ResolvedRefs",
@@ -319,6 +332,9 @@ def evaluate_listeners(
             if protocol == "HTTPS" and tls is None:
                 message = refs_problem.message if refs_problem else "no usable certificate"
                 not_programmed = Cond("Programmed", False, "Invalid", message)
+            if no_valid_ca is not None:  # ListenerReasonNoValidCACertificate: every frontend CA ref is invalid
+                accepted = no_valid_ca
+                not_programmed = Cond("Programmed", False, "Invalid", no_valid_ca.message)
 
         states.append(
             ListenerState(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from conformance.local.faults import ActiveFaults
@@ -122,13 +123,21 @@ async def forward(
     *,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     response_timeout: float = DEFAULT_UPSTREAM_TIMEOUT,
+    opener: Callable[[], Awaitable[ClientConnection]] | None = None,
 ) -> Response:
-    """Send ``outgoing`` to ``endpoint``; the response body is streamed as the endpoint sends it."""
+    """Send ``outgoing`` to ``endpoint``; the response body is streamed as the endpoint sends it.
+
+    ``opener`` connects instead of a plain TCP connection (TLS to the backend); its OSError (an
+    ``ssl.SSLError`` for a certificate the gateway does not accept) is answered like a refused connect.
+    """
     # HTTP/1.0 clients may omit Host; HTTP/1.1 upstreams require one.
     if faults.on(F.HOST_HEADER_NOT_PRESERVED) or not any(n.lower() == "host" for n, _ in outgoing.headers):
         _retarget_host(outgoing, endpoint)
     try:
-        upstream = await ClientConnection.open(endpoint.address, endpoint.port, timeouts)
+        if opener is not None:
+            upstream = await opener()
+        else:
+            upstream = await ClientConnection.open(endpoint.address, endpoint.port, timeouts)
     except (OSError, TimeoutError) as exc:
         return text_response(503, f"upstream connect error: {endpoint.address}:{endpoint.port}: {exc}\n")
     try:

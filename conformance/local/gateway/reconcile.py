@@ -17,6 +17,7 @@ from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import faults_controller as fc
 from conformance.local.gateway import faults_gateway as fg
 from conformance.local.gateway.attachment import Attachment, attach
+from conformance.local.gateway.backendtlspolicy import policy_statuses
 from conformance.local.gateway.conditions import Cond, render_conditions, rfc3339, same_content
 from conformance.local.gateway.config import (
     DataPlaneConfig,
@@ -26,6 +27,7 @@ from conformance.local.gateway.config import (
     RouteConfig,
     Rule,
 )
+from conformance.local.gateway.frontend_tls import GATEWAY_TLS_CONDITION_TYPES, GatewayTLS, gateway_tls
 from conformance.local.gateway.gatewayclass import gatewayclass_status, is_ours
 from conformance.local.gateway.httproute import CompiledRoute, compile_http_route
 from conformance.local.gateway.infrastructure import Generated, generated_objects
@@ -40,6 +42,7 @@ from conformance.local.gateway.listenersets import (
 from conformance.local.gateway.ports import reserve_ports
 from conformance.local.gateway.route_status import defaulted_parent_ref, route_status
 from conformance.local.gateway.snapshot import (
+    BACKEND_TLS_POLICIES,
     GATEWAY_CLASSES,
     GATEWAY_GROUP,
     GATEWAYS,
@@ -116,6 +119,8 @@ class _GatewayWork:
     routes: dict[int, dict[Key, RouteConfig]] = field(default_factory=lambda: defaultdict(dict))
     listener_sets: list[ListenerSetWork] = field(default_factory=list)
     """The ListenerSets naming this Gateway, in merge precedence (listenersets.py)."""
+    tls: GatewayTLS = field(default_factory=GatewayTLS)
+    """What spec.tls adds: the backend client certificate and its conditions."""
 
     def attached_listener_sets(self) -> list[ListenerSetWork]:
         return [item for item in self.listener_sets if item.accepted(self.accepted.status)]
@@ -353,17 +358,18 @@ def _gateway_status(
         if unresolved
         else Cond("ResolvedRefs", True, "ResolvedRefs")
     )
+    resolved = work.tls.resolved_refs or resolved
     status = dict(previous)
     # GatewayStatus.addresses lists the addresses bound: none when the Gateway is not served.
     status.pop("addresses", None)
     if work.accepted.status and not address_problem:
         status["addresses"] = [{"type": "IPAddress", "value": work.address}]
     status["conditions"] = render_conditions(
-        [work.accepted, programmed, resolved],
+        [work.accepted, programmed, resolved, *work.tls.conditions],
         previous.get("conditions"),
         generation,
         now,
-        owned=GATEWAY_CONDITION_TYPES,
+        owned=GATEWAY_CONDITION_TYPES | GATEWAY_TLS_CONDITION_TYPES,
         stale_generation=stale,
     )
     if faults.on(fg.REMOVED_LISTENERS_KEPT):
@@ -401,6 +407,7 @@ def _gateway_config(work: _GatewayWork) -> GatewayConfig:
         name=as_str(meta.get("name")),
         address=work.address,
         listeners=listeners,
+        backend_client_certificate=work.tls.backend_client,
     )
 
 
@@ -481,7 +488,9 @@ def reconcile(
         address = static or addresses.gateway_address(f"{key[0]}/{key[1]}")
         address_problems[key] = problem
         verdict = _gateway_accepted(gateway, listeners, classes[class_name], faults)
-        works[key] = _GatewayWork(gateway, listeners, verdict, address, listener_sets=merged)
+        works[key] = _GatewayWork(
+            gateway, listeners, verdict, address, listener_sets=merged, tls=gateway_tls(gateway, snapshot, faults)
+        )
         by_listener_set.update((item.key, (works[key], item)) for item in merged)
 
     route_entries = _attach_routes(snapshot, works, by_listener_set, faults)
@@ -507,6 +516,11 @@ def reconcile(
         if wanted is not None:
             statuses[(HTTP_ROUTES, *key)] = wanted
             originals[(HTTP_ROUTES, *key)] = (HTTP_ROUTES, route)
+
+    attached = {key: set().union(*work.attached.values()) for key, work in works.items()}
+    for key, policy_status in policy_statuses(snapshot, attached, controller_name, now, faults).items():
+        statuses[(BACKEND_TLS_POLICIES, *key)] = policy_status
+        originals[(BACKEND_TLS_POLICIES, *key)] = (BACKEND_TLS_POLICIES, snapshot.backend_tls_policies[key])
 
     updates: list[StatusUpdate] = []
     for status_key, status in statuses.items():

@@ -31,6 +31,8 @@ NAMESPACES = "namespaces"
 SECRETS = "secrets"
 ENDPOINT_SLICES = "endpointslices.discovery.k8s.io"
 LISTENER_SETS = "listenersets.gateway.networking.k8s.io"
+CONFIG_MAPS = "configmaps"
+BACKEND_TLS_POLICIES = "backendtlspolicies.gateway.networking.k8s.io"
 
 #: Resources every reconcile pass needs.
 REQUIRED_RESOURCES: tuple[str, ...] = (
@@ -42,10 +44,11 @@ REQUIRED_RESOURCES: tuple[str, ...] = (
     PODS,
     NAMESPACES,
     SECRETS,
+    CONFIG_MAPS,
 )
 #: Resources used when the API serves them (Services without a selector get endpoints from them;
-#: ListenerSets add listeners to Gateways).
-OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES, LISTENER_SETS)
+#: ListenerSets add listeners to Gateways; BackendTLSPolicies configure TLS to backends).
+OPTIONAL_RESOURCES: tuple[str, ...] = (ENDPOINT_SLICES, LISTENER_SETS, BACKEND_TLS_POLICIES)
 
 Key = tuple[str, str]
 """(namespace, name) of a namespaced object."""
@@ -61,6 +64,8 @@ _KIND_TO_RESOURCE: dict[str, str] = {
     "Secret": SECRETS,
     "EndpointSlice": ENDPOINT_SLICES,
     "ListenerSet": LISTENER_SETS,
+    "ConfigMap": CONFIG_MAPS,
+    "BackendTLSPolicy": BACKEND_TLS_POLICIES,
 }
 
 _CLUSTER_SCOPED = frozenset({GATEWAY_CLASSES, NAMESPACES})
@@ -155,6 +160,8 @@ class Snapshot:
     secrets: Mapping[Key, JSONObject] = field(default_factory=dict)
     endpoint_slices: Mapping[Key, JSONObject] = field(default_factory=dict)
     listener_sets: Mapping[Key, JSONObject] = field(default_factory=dict)
+    config_maps: Mapping[Key, JSONObject] = field(default_factory=dict)
+    backend_tls_policies: Mapping[Key, JSONObject] = field(default_factory=dict)
 
     @classmethod
     def of(cls, objects: Iterable[JSONObject]) -> Snapshot:
@@ -188,6 +195,8 @@ class Snapshot:
             secrets=namespaced(SECRETS),
             endpoint_slices=namespaced(ENDPOINT_SLICES),
             listener_sets=namespaced(LISTENER_SETS),
+            config_maps=namespaced(CONFIG_MAPS),
+            backend_tls_policies=namespaced(BACKEND_TLS_POLICIES),
         )
 
     # Indexes, built on first use.

@@ -18,6 +18,7 @@ when the data plane stops. Key material is never logged.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -26,17 +27,18 @@ import ssl
 import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conformance.local.faults import ActiveFaults
+from conformance.local.gateway import client_auth, routing
 from conformance.local.gateway import faults_dataplane as F
-from conformance.local.gateway import routing
+from conformance.local.gateway import faults_tls as ft
 from conformance.local.gateway.config import ListenerConfig, TLSConfig
 
 log = logging.getLogger(__name__)
 
-ALPN_PROTOCOLS = ("http/1.1",)
-"""Offered to clients; ``h2`` joins when the data plane speaks HTTP/2."""
+ALPN_PROTOCOLS = ("h2", "http/1.1")
+"""Offered to clients (the data plane serves HTTP/2 on ``h2`` connections)."""
 
 
 class CertificateError(ValueError):
@@ -58,16 +60,18 @@ def _base_context() -> ssl.SSLContext:
 
 
 def tls_digest(tls: TLSConfig) -> str:
-    """Identifies a certificate/key pair without keeping or showing it."""
-    return hashlib.sha256(tls.certificate_pem + b"\0" + tls.key_pem).hexdigest()
+    """Identifies a certificate/key pair (and its client validation) without keeping or showing it."""
+    validation = (tls.client_ca_pem or b"") + b"\0" + tls.client_validation_mode.encode()
+    return hashlib.sha256(tls.certificate_pem + b"\0" + tls.key_pem + b"\0" + validation).hexdigest()
 
 
 class CertificateStore:
     """Server contexts by certificate/key pair, loaded once and reused across applies."""
 
-    def __init__(self) -> None:
+    def __init__(self, faults: ActiveFaults | None = None) -> None:
         self._directory: str | None = None
         self._contexts: dict[str, ssl.SSLContext] = {}
+        self._faults = faults or ActiveFaults()
 
     @property
     def directory(self) -> str | None:
@@ -101,6 +105,8 @@ class CertificateStore:
 
     def _load(self, tls: TLSConfig) -> ssl.SSLContext:
         context = _base_context()
+        if self._faults.on(ft.DEFAULT_CERTIFICATE_SERVED):
+            tls = replace(tls, certificate_pem=_default_pair()[0], key_pem=_default_pair()[1])
         directory = self._private_directory()
         paths: list[str] = []
         try:
@@ -110,6 +116,7 @@ class CertificateStore:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
             context.load_cert_chain(paths[0], paths[1], password=_no_password)
+            client_auth.configure(context, tls, self._faults, port=False)
         except ssl.SSLError as exc:
             # The reason (e.g. KEY_VALUES_MISMATCH) names the problem, not the material.
             raise CertificateError(f"cannot load the certificate and key: {exc.reason or exc}") from None
@@ -118,6 +125,36 @@ class CertificateStore:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
         return context
+
+
+@functools.lru_cache(maxsize=1)
+def _default_pair() -> tuple[bytes, bytes]:
+    """A self-signed ``localhost`` certificate (only for the tls-default-certificate-served fault)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM), key_pem
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +184,17 @@ class TLSPort:
         self.server_context = _base_context()
         """Given to the listening server; it holds no certificate, the SNI callback always switches."""
         self.server_context.sni_callback = self._on_server_name
+        first = self.listeners[0].listener.tls if self.listeners else None
+        self.validation = client_auth.validation_of(first, faults)
+        """(client CAs, mode) of the port's frontend validation; a change needs a new server context."""
+        client_auth.configure(self.server_context, first, faults, port=True)
 
-    def select(self, sni: str | None) -> TLSListener | None:
+    def select(self, sni: str | None, *, honour_faults: bool = True) -> TLSListener | None:
         """The listener whose certificate answers a ClientHello with this SNI (None: fail)."""
         candidates = self.listeners
         if not candidates:
             return None
-        if self.faults.on(F.TLS_LISTENER_SNI_IGNORED):
+        if honour_faults and self.faults.on(F.TLS_LISTENER_SNI_IGNORED):
             return candidates[0]
         chosen = routing.select_listener([c.listener for c in candidates], (sni or "").lower(), self.faults)
         return next((c for c in candidates if c.listener is chosen), None)
@@ -170,7 +211,9 @@ class TLSPort:
             if chosen is None:
                 return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
             ssl_object.context = chosen.context
-            self._sessions[ssl_object] = TLSSession(server_name.lower() if server_name else None, chosen.listener)
+            # The session remembers the listener the SNI names (a fault may only change the certificate).
+            named = self.select(server_name, honour_faults=False) or chosen
+            self._sessions[ssl_object] = TLSSession(server_name.lower() if server_name else None, named.listener)
         except Exception:  # an exception here would only reach sys.unraisablehook
             log.exception("local data plane: choosing a certificate for SNI %r failed", server_name)
             return ssl.ALERT_DESCRIPTION_INTERNAL_ERROR

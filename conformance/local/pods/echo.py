@@ -7,16 +7,24 @@ special endpoints (/health, /status/NNN, /retry/...), the ``X-Echo-Set-Header`` 
 controls and the log line the mirror tests grep are reproduced from the documented behaviour.
 
 One :class:`EchoContainer` is one container: the set of servers echo-basic's ``main`` would start
-from the environment. Only the plain HTTP server exists yet; h2c, HTTPS, WebSocket, gRPC, TCP and UDP
-modes slot in as further servers of the set (see :meth:`EchoContainer._plan`).
+from the environment: HTTP on ``HTTP_PORT``, h2c on ``H2C_PORT`` (HTTP/2 with prior knowledge or an
+``Upgrade: h2c``; anything else gets 400 "Expected h2c request"), and HTTPS on ``HTTPS_PORT`` when
+``TLS_SERVER_CERT`` and ``TLS_SERVER_PRIVKEY`` name the mounted certificate and key (with
+``TLS_CLIENT_CACERTS`` client certificates are requested and, when given, verified against that CA);
+answers on the HTTPS port carry the ``tls`` block (version, SNI, ALPN, cipher, peer certificates).
+``/ws`` is a WebSocket echo on every port. gRPC, TCP and UDP modes slot in as further servers of the
+set (see :meth:`EchoContainer._plan`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import ssl
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from conformance.local.http11 import (
@@ -37,6 +45,7 @@ from conformance.local.pods.goisms import (
     valid_header_name,
 )
 from conformance.local.pods.logs import ContainerLog
+from conformance.local.websocket import echo_upgrade
 
 _STATUS_URI = re.compile(r"/status/([0-9]{3})")
 _JSON_HEADERS = (("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff"))
@@ -132,6 +141,8 @@ class EchoHandler:
     def __init__(self, settings: EchoSettings, log: ContainerLog) -> None:
         self.settings = settings
         self.log = log
+        self.server_names: weakref.WeakKeyDictionary[ssl.SSLObject, str] = weakref.WeakKeyDictionary()
+        """The SNI of each TLS connection of the HTTPS server (recorded during its handshake)."""
         # echo-basic keeps retry attempts per uuid in memory, behind one mutex held for the whole attempt.
         self._retry_attempts: dict[str, int] = {}
         self._retry_lock = asyncio.Lock()
@@ -156,9 +167,56 @@ class EchoHandler:
         return await self._echo(request)
 
     def _websocket(self, request: Request) -> Response:
-        if (request.header("Upgrade") or "").lower() == "websocket":
-            return text_response(501, "WebSocket is not available in the local echo server yet\n")
-        return text_response(400, "Bad Request")
+        if request.http_version != "1.1":
+            return text_response(400, "Bad Request")
+        return echo_upgrade(request)
+
+    async def h2c(self, request: Request) -> Response:
+        """The h2c port: HTTP/2 only; an HTTP/1.1 ``Upgrade: h2c`` switches, anything else is refused."""
+        if request.http_version == "2.0":
+            return await self(request)
+        tokens = {t.strip().lower() for v in request.header_values("Connection") for t in v.split(",")}
+        if (request.header("Upgrade") or "").lower() == "h2c" and "upgrade" in tokens:
+            return Response(101, [("Connection", "Upgrade"), ("Upgrade", "h2c")], upgrade=self._h2c_upgrade(request))
+        return text_response(400, "Expected h2c request")
+
+    def _h2c_upgrade(self, request: Request) -> Any:
+        from conformance.local.http2 import HTTP2ServerConnection, settings_header
+
+        async def run(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, initial: bytes) -> None:
+            upgraded = Request(
+                request.method,
+                request.target,
+                request.headers,
+                request.body,
+                "2.0",
+                request.client,
+                request.server,
+                scheme=request.scheme,
+                extra=request.extra,
+            )
+            connection = HTTP2ServerConnection(
+                self, reader, writer, client=request.client, server=request.server, scheme="http", extra={}
+            )
+            await connection.serve(initial, upgraded=upgraded, settings=settings_header(request))
+
+        return run
+
+    def tls_facts(self, request: Request) -> dict[str, Any] | None:
+        """echo-basic's ``tls`` block for a request that came over TLS (None otherwise)."""
+        tls = request.extra.get("ssl_object")
+        if not isinstance(tls, ssl.SSLObject):
+            return None
+        facts: dict[str, Any] = {"version": tls.version() or ""}
+        peer = tls.getpeercert(binary_form=True)
+        if peer:
+            facts["peerCertificates"] = [ssl.DER_cert_to_PEM_cert(peer)]
+        facts["serverName"] = self.server_names.get(tls, "")
+        if tls.selected_alpn_protocol():
+            facts["negotiatedProtocol"] = tls.selected_alpn_protocol()
+        cipher = tls.cipher()
+        facts["cipherSuite"] = cipher[0] if cipher else ""
+        return facts
 
     def _status(self, request: Request) -> Response:
         # Matched against the raw request URI, so a query string makes it a 400 as in echo-basic.
@@ -224,6 +282,9 @@ class EchoHandler:
             "service": settings.service,
             "pod": settings.pod,
         }
+        tls = self.tls_facts(request)
+        if tls is not None:
+            body["tls"] = tls
         response_headers = self._echo_set_headers(request.header_values("X-Echo-Set-Header"))
         for name, value in _JSON_HEADERS:
             response_headers[name] = [value]
@@ -249,6 +310,13 @@ class EchoHandler:
         return out
 
 
+def _port_number(variable: str, value: str) -> int:
+    port = atoi(value)
+    if port is None or not 0 < port < 65536:
+        raise ValueError(f"{variable} {value!r} is not a port number")
+    return port
+
+
 class EchoContainer:
     """The servers one echo-basic container runs on its pod's address, chosen from its environment."""
 
@@ -271,23 +339,43 @@ class EchoContainer:
             mode = "gRPC" if settings.grpc else "TCP" if settings.tcp else "UDP"
             self.unavailable.append(f"{mode} echo mode")
             return []
-        port = atoi(settings.http_port)
-        if port is None or not 0 < port < 65536:
-            raise ValueError(f"HTTP_PORT {settings.http_port!r} is not a port number")
-        self.unavailable.append(f"h2c server on port {settings.h2c_port}")
+        plan = [(_port_number("HTTP_PORT", settings.http_port), "http")]
+        plan.append((_port_number("H2C_PORT", settings.h2c_port), "h2c"))
         if settings.tls_cert and settings.tls_key:
-            self.unavailable.append(f"https server on port {settings.https_port}")
-        return [(port, "http")]
+            plan.append((_port_number("HTTPS_PORT", settings.https_port), "https"))
+        return plan
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """The HTTPS server's context from the mounted files (as echo-basic loads them at start)."""
+        settings = self.settings
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.set_alpn_protocols(["h2", "http/1.1"])
+        try:
+            context.load_cert_chain(settings.tls_cert, settings.tls_key)
+            if settings.client_ca:
+                context.load_verify_locations(cafile=settings.client_ca)
+                context.verify_mode = ssl.CERT_OPTIONAL  # Go's VerifyClientCertIfGiven
+        except ssl.SSLError as exc:
+            raise ValueError(f"cannot load the TLS certificate, key or client CAs: {exc.reason or exc}") from None
+        names = self.handler.server_names
+
+        def record(tls: ssl.SSLObject, server_name: str | None, _: ssl.SSLContext) -> None:
+            names[tls] = server_name or ""
+
+        context.sni_callback = record
+        return context
 
     async def start(self) -> None:
         try:
             for port, protocol in self._plan():
                 server = HTTPServer(
-                    self.handler,
+                    self.handler.h2c if protocol == "h2c" else self.handler,
                     host=self.address,
                     port=port,
                     timeouts=self._timeouts,
                     name=f"echo {self.settings.pod or self.address}:{port}",
+                    ssl_context=self._tls_context() if protocol == "https" else None,
+                    http2=protocol == "h2c",
                 )
                 await server.start()
                 self._servers.append(server)
