@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.local.faults import ActiveFaults
-from conformance.local.gateway import proxy, routing
-from conformance.local.gateway.balancer import Balancers, Failure
+from conformance.local.gateway import filters, routing
+from conformance.local.gateway.balancer import Balancers
 from conformance.local.gateway.config import (
     ApplyResult,
     DataPlaneConfig,
@@ -114,13 +114,8 @@ class _PortServer:
         selection = routing.select(listener.routes, facts, faults)
         if selection is None:
             return text_response(404, "no route matches the request\n")
-        # Route filters (header modifiers, redirects, rewrites, mirrors) and timeouts/retries are a
-        # later issue; they will transform `outgoing` (and the response) between these two steps.
-        choice = self.balancers.for_rule(selection.rule).choose(faults)
-        if isinstance(choice, Failure):
-            return text_response(choice.status, choice.message + "\n")
-        outgoing = proxy.outgoing_request(request, request.scheme)
-        return await proxy.forward(outgoing, choice.endpoint, faults, timeouts=self.timeouts)
+        # Filters, backend choice, timeouts and retries: filters.py.
+        return await filters.serve(request, facts, listener, selection, self.balancers, faults, timeouts=self.timeouts)
 
     def misdirected(self, request: Request, listener: ListenerConfig | None) -> Response | None:
         """The answer to a request the TLS connection was not meant for, or None to route it.

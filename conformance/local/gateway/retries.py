@@ -1,0 +1,167 @@
+"""Forwarding under a rule's ``timeouts`` and ``retry`` policy.
+
+Spec (``HTTPRouteTimeouts``, ``HTTPRouteRetry``):
+
+- ``timeouts.request`` bounds the whole exchange, retries included: when it passes the gateway answers
+  504 at once (pending tries are cancelled). ``timeouts.backendRequest`` bounds each try. A zero duration
+  disables a timeout.
+- ``retry.attempts`` is how many times a request is *retried* (so up to attempts + 1 tries);
+  ``retry.codes`` the backend statuses that are retried; ``retry.backoff`` the minimum pause between
+  tries. Connections the backend refuses or resets and tries that hit the backendRequest timeout are
+  retried too (they have no status to list). When tries run out the last answer goes to the client; a
+  connection error is reported as 503 after retrying.
+
+Durations are Gateway API Durations (GEP-2257): ``1h``, ``30m``, ``10s``, ``500ms`` and combinations.
+Unset fields: no request timeout beyond the data plane's own, one retry, 25 ms backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from conformance.local.gateway import faults_filters as FF
+from conformance.local.gateway import proxy
+from conformance.local.http11 import DEFAULT_TIMEOUTS, Response, Timeouts, text_response
+
+if TYPE_CHECKING:
+    from conformance.local.faults import ActiveFaults
+    from conformance.local.gateway.config import Endpoint, Rule
+
+DEFAULT_ATTEMPTS = 1
+DEFAULT_BACKOFF = 0.025
+_DURATION = re.compile(r"([0-9]+)(h|ms|m|s)")
+_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Gateway API Duration; ValueError if it is not one."""
+    pos, total = 0, 0.0
+    while pos < len(text):
+        found = _DURATION.match(text, pos)
+        if found is None:
+            raise ValueError(f"{text!r} is not a Gateway API duration")
+        total += int(found.group(1)) * _UNITS[found.group(2)]
+        pos = found.end()
+    if not text:
+        raise ValueError("an empty string is not a Gateway API duration")
+    return total
+
+
+def _timeout(value: Any, faults: ActiveFaults, ignored: bool) -> float | None:
+    """A timeout in seconds, None when unset, disabled (zero) or ignored by a fault."""
+    if ignored or not isinstance(value, str):
+        return None
+    try:
+        seconds = parse_duration(value)
+    except ValueError:
+        return None
+    if seconds == 0 and not faults.on(FF.ZERO_TIMEOUT_NOT_DISABLED):
+        return None
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    request_timeout: float | None = None
+    backend_timeout: float | None = None
+    retries: int = 0
+    """How many times a try may be repeated."""
+    codes: frozenset[int] = frozenset()
+    backoff: float = DEFAULT_BACKOFF
+
+    @classmethod
+    def of(cls, rule: Rule, faults: ActiveFaults) -> Policy:
+        timeouts = rule.timeouts or {}
+        request = _timeout(timeouts.get("request"), faults, faults.on(FF.REQUEST_TIMEOUT_IGNORED))
+        backend = _timeout(timeouts.get("backendRequest"), faults, faults.on(FF.BACKEND_TIMEOUT_IGNORED))
+        retry = rule.retry
+        if retry is None or faults.on(FF.RETRIES_IGNORED):
+            return cls(request, backend)
+        attempts = retry.get("attempts")
+        retries = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else DEFAULT_ATTEMPTS
+        if faults.on(FF.RETRY_ATTEMPTS_COUNT_FIRST_TRY):
+            retries -= 1
+        codes = frozenset(c for c in retry.get("codes") or () if isinstance(c, int))
+        backoff = DEFAULT_BACKOFF
+        if isinstance(retry.get("backoff"), str):
+            with contextlib.suppress(ValueError):
+                backoff = parse_duration(retry["backoff"])
+        return cls(request, backend, max(retries, 0), codes, backoff)
+
+
+def _connection_error(response: Response) -> bool:
+    return isinstance(response, proxy.FailureResponse) and response.cause in ("connect", "reset")
+
+
+def _retryable(response: Response, policy: Policy, faults: ActiveFaults) -> bool:
+    if isinstance(response, proxy.FailureResponse):
+        if response.cause == "timeout":
+            return True
+        return not faults.on(FF.CONNECTION_ERRORS_NOT_RETRIED) or response.status in policy.codes
+    if faults.on(FF.RETRY_ANY_STATUS) and 500 <= response.status < 600:
+        return True
+    return response.status in policy.codes
+
+
+async def _discard(response: Response) -> None:
+    body = response.body
+    closer = getattr(body, "aclose", None)
+    if closer is not None:
+        with contextlib.suppress(Exception):
+            await closer()
+
+
+async def _try(
+    outgoing: proxy.Outgoing, endpoint: Endpoint, policy: Policy, faults: ActiveFaults, timeouts: Timeouts
+) -> Response:
+    copy = replace(outgoing, headers=list(outgoing.headers))
+    if policy.backend_timeout is None:
+        return await proxy.forward(copy, endpoint, faults, timeouts=timeouts)
+    try:
+        async with asyncio.timeout(policy.backend_timeout):
+            return await proxy.forward(
+                copy, endpoint, faults, timeouts=timeouts, response_timeout=policy.backend_timeout
+            )
+    except TimeoutError:
+        return proxy.FailureResponse(
+            504, [("Content-Type", "text/plain")], b"backend request timeout\n", cause="timeout"
+        )
+
+
+async def _tries(
+    outgoing: proxy.Outgoing, endpoint: Endpoint, policy: Policy, faults: ActiveFaults, timeouts: Timeouts
+) -> Response:
+    repeated = 0
+    while True:
+        response = await _try(outgoing, endpoint, policy, faults, timeouts)
+        if repeated >= policy.retries or not _retryable(response, policy, faults):
+            break
+        await _discard(response)
+        repeated += 1
+        await asyncio.sleep(policy.backoff)
+    if repeated and _connection_error(response):
+        return text_response(503, "upstream connect error or disconnect/reset before headers; retries exhausted\n")
+    return response
+
+
+async def forward(
+    outgoing: proxy.Outgoing,
+    endpoint: Endpoint,
+    rule: Rule,
+    faults: ActiveFaults,
+    *,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+) -> Response:
+    """Forward ``outgoing`` to ``endpoint`` under the rule's timeouts and retry policy."""
+    policy = Policy.of(rule, faults)
+    if policy.request_timeout is None:
+        return await _tries(outgoing, endpoint, policy, faults, timeouts)
+    try:
+        async with asyncio.timeout(policy.request_timeout):
+            return await _tries(outgoing, endpoint, policy, faults, timeouts)
+    except TimeoutError:
+        return text_response(504, "request timeout\n")
