@@ -14,18 +14,24 @@ import math
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
+import httpx
+
 from conformance.clock import Clock, RealClock
 from conformance.kube.errors import KubeError
+from conformance.probes.compare import compare_round_trip
 from conformance.probes.http import ProbeFailure
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from conformance.kube.facade import Kube
+    from conformance.probes.expectations import ExpectedResponse
+    from conformance.probes.http import HTTPProbe
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +82,7 @@ class EchoLogs:
                 continue
             name = str((pod.get("metadata") or {}).get("name", ""))
             try:
-                text = self.kube.client.pod_logs(
-                    backend.namespace, name, container=backend.name, since_seconds=seconds
-                )
+                text = self.kube.client.pod_logs(backend.namespace, name, container=backend.name, since_seconds=seconds)
             except KubeError as err:
                 log.debug("cannot read the log of %s/%s: %s", backend.namespace, name, err)
                 continue
@@ -89,9 +93,7 @@ class EchoLogs:
         pattern = mirror_log_pattern(path)
         return sum(1 for line in self.lines(backend, since) if pattern.search(line))
 
-    def expect_mirrored(
-        self, backends: Sequence[MirroredBackend], path: str, *, since: float, timeout: float
-    ) -> None:
+    def expect_mirrored(self, backends: Sequence[MirroredBackend], path: str, *, since: float, timeout: float) -> None:
         """Every backend logs a request to ``path`` within ``timeout`` seconds (reading from ``since``)."""
         __tracebackhide__ = True
         start = self._clock.monotonic()
@@ -108,3 +110,50 @@ class EchoLogs:
                     f"(looked for {mirror_log_pattern(path).pattern!r})"
                 )
             self._clock.sleep(POLL_INTERVAL)
+
+
+#: Percentage mirrors (upstream's constants): requests per round, in flight at once, rounds, and the
+#: acceptance band in binomial standard deviations.
+TOTAL_REQUESTS = 500
+CONCURRENCY = 10
+MAX_ROUNDS = 5
+TOLERANCE_STDDEVS = 3.0
+
+
+def share_problem(count: int, percent: int, total: int = TOTAL_REQUESTS) -> str | None:
+    """None when ``count`` mirrored requests out of ``total`` fit ``percent`` (each request is mirrored
+    independently with that probability, so the count is binomial)."""
+    p = percent / 100
+    expected = total * p
+    margin = TOLERANCE_STDDEVS * math.sqrt(total * p * (1 - p))
+    if expected - margin <= count <= expected + margin:
+        return None
+    return f"{count} of {total} requests were mirrored, expected {expected:g} +/- {margin:.1f} ({percent}%)"
+
+
+def send_all(http: HTTPProbe, gateway_address: str, expected: ExpectedResponse, total: int = TOTAL_REQUESTS) -> None:
+    """Send ``expected``'s request ``total`` times, CONCURRENCY at a time; each must match (retried within
+    MaxTimeToConsistency until it does once, as upstream with RequiredConsecutiveSuccesses 1)."""
+    __tracebackhide__ = True
+    sent = http.build(gateway_address, expected)
+    limit = http.timeouts.max_time_to_consistency
+
+    def one(_: int) -> str | None:
+        start = time.monotonic()
+        while True:
+            try:
+                rt = http.round_trip(sent)
+                problem = compare_round_trip(expected, rt)
+                detail = f"{rt.describe()}: {problem}"
+            except httpx.HTTPError as err:
+                problem = detail = f"request failed: {type(err).__name__}: {err}"
+            if problem is None:
+                return None
+            if time.monotonic() - start >= limit:
+                return detail
+            time.sleep(http.timeouts.default_poll_interval)
+
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        failures = [problem for problem in pool.map(one, range(total)) if problem is not None]
+    if failures:
+        raise ProbeFailure(f"{len(failures)} of {total} requests {sent.describe()} never matched; first: {failures[0]}")
