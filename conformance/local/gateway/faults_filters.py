@@ -1,4 +1,5 @@
-"""Faults of the reference gateway's filters, redirects, rewrites, CORS, mirrors, timeouts and retries.
+"""Faults of the reference gateway's filters, redirects, rewrites, CORS, mirrors, timeouts and retries,
+and of the precedence between the match types those features' tests combine.
 
 Each breaks one request-time behaviour of an HTTPRoute filter or rule field the way a real proxy has (or
 plausibly could) get it wrong. The modules that implement the behaviour check the constants below.
@@ -33,6 +34,9 @@ MIRROR_NOT_SENT = "mirror-not-sent"
 MIRROR_FIRST_ONLY = "mirror-first-filter-only"
 MIRROR_PERCENTAGE_IGNORED = "mirror-percentage-ignored"
 NAMED_RULES_DROPPED = "named-rules-dropped"
+METHOD_BELOW_HEADERS = "method-match-ranked-below-headers"
+QUERY_ABOVE_HEADERS = "query-match-ranked-above-headers"
+PREFIX_LENGTH_IGNORED = "longest-prefix-not-preferred"
 
 
 def _dp(name: str, breaks: str) -> Fault:
@@ -88,6 +92,18 @@ FILTERS_FAULTS: tuple[Fault, ...] = (
     _dp(MIRROR_NOT_SENT, "RequestMirror filters send nothing to the mirror backends."),
     _dp(MIRROR_FIRST_ONLY, "Only the first RequestMirror filter of a rule is honoured."),
     _dp(MIRROR_PERCENTAGE_IGNORED, "RequestMirror percent and fraction are ignored: every request is mirrored."),
+    _dp(
+        METHOD_BELOW_HEADERS,
+        "Match precedence ranks the number of header matches above a method match.",
+    ),
+    _dp(
+        QUERY_ABOVE_HEADERS,
+        "Match precedence ranks the number of query parameter matches above the number of header matches.",
+    ),
+    _dp(
+        PREFIX_LENGTH_IGNORED,
+        "Among PathPrefix matches the longest prefix does not win: rule order decides.",
+    ),
     Fault(
         NAMED_RULES_DROPPED,
         "controller",

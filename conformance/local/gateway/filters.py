@@ -199,12 +199,18 @@ async def serve(
         early = exchange.apply(spec, rule_level=True)
         if early is not None:
             return exchange.finish(early, cors_headers)
-    choice = balancers.for_rule(rule).choose(faults)
+    balancer = balancers.for_rule(rule)
+    choice = balancer.choose(faults)
     if isinstance(choice, Failure):
         return exchange.finish(text_response(choice.status, choice.message + "\n"), cors_headers)
+    # Balancer state outlives config swaps that keep the backends (it is keyed without their filters):
+    # take the filters from the config this request was routed by.
+    backend = next(
+        (b for b, kept in zip(rule.backends, balancer.backends, strict=False) if kept is choice.backend), None
+    )
     backend_modifiers: list[JSONObject] = []
     rule_modifiers, exchange.response_modifiers = exchange.response_modifiers, backend_modifiers
-    for spec in _backend_filters(rule, choice.backend, faults):
+    for spec in _backend_filters(rule, backend or choice.backend, faults):
         early = exchange.apply(spec, rule_level=False)
         if early is not None:
             exchange.response_modifiers = [*backend_modifiers, *rule_modifiers]
