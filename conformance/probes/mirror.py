@@ -15,7 +15,7 @@ import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
@@ -57,6 +57,19 @@ def with_request_id(path: str, request_id: str | None = None) -> str:
     params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != REQUEST_ID_PARAM]
     params.append((REQUEST_ID_PARAM, request_id or str(uuid.uuid4())))
     return f"{base}?{urlencode(sorted(params))}"
+
+
+def add_request_id(expected: ExpectedResponse, request_id: str | None = None) -> ExpectedResponse:
+    """Upstream ``AddRequestIDQueryParam``: the request and what the backend must see carry one new id."""
+    request_id = request_id or str(uuid.uuid4())
+    want = expected.expected_request
+    if want is not None:
+        seen = (
+            with_request_id(want.path, request_id) if want.path else with_request_id(expected.request.path, request_id)
+        )
+        want = replace(want, path=seen)
+    request = replace(expected.request, path=with_request_id(expected.request.path, request_id))
+    return replace(expected, request=request, expected_request=want)
 
 
 def mirror_log_pattern(path: str) -> re.Pattern[str]:

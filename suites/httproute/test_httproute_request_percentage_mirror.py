@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 
 import pytest
 
 from conformance import ConformanceTest, ExpectedRequest, ExpectedResponse, FeatureName, NamespacedName, Request
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_BACKEND_V1, INFRA_BACKEND_V2, INFRA_NS, SAME_NAMESPACE_GATEWAY
-from conformance.probes.mirror import MAX_ROUNDS, EchoLogs, MirroredBackend, send_all, share_problem, with_request_id
+from conformance.probes.mirror import MAX_ROUNDS, EchoLogs, MirroredBackend, add_request_id, send_all, share_problem
 
 CONFORMANCE = ConformanceTest(
     short_name="HTTPRouteRequestPercentageMirror",
@@ -55,16 +54,6 @@ CASES = (
 )
 
 
-def _with_request_id(expected: ExpectedResponse) -> ExpectedResponse:
-    path = with_request_id(expected.request.path)
-    assert expected.expected_request is not None
-    return replace(
-        expected,
-        request=replace(expected.request, path=path),
-        expected_request=replace(expected.expected_request, path=path),
-    )
-
-
 def test_httproute_request_percentage_mirror(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     route = NamespacedName(INFRA_NS, "request-percentage-mirror")
     gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
@@ -77,7 +66,7 @@ def test_httproute_request_percentage_mirror(kube: Kube, http: HTTPProbe, subtes
             mirror = MirroredBackend(INFRA_BACKEND_V2, INFRA_NS, percent)
             problem: str | None = None
             for round_number in range(1, MAX_ROUNDS + 1):
-                tagged = _with_request_id(expected)  # a fresh id per round: only its requests are counted
+                tagged = add_request_id(expected)  # a fresh id per round: only its requests are counted
                 since = time.time()
                 send_all(http, gateway_address, tagged)
                 problem = share_problem(logs.count(mirror, tagged.request.path, since), percent)
