@@ -115,17 +115,33 @@ async def _discard(response: Response) -> None:
             await closer()
 
 
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and asyncio.get_running_loop().time() >= deadline
+
+
+def _request_timeout() -> Response:
+    return text_response(504, "request timeout\n")
+
+
 async def _try(
-    outgoing: proxy.Outgoing, endpoint: Endpoint, policy: Policy, faults: ActiveFaults, timeouts: Timeouts
+    outgoing: proxy.Outgoing,
+    endpoint: Endpoint,
+    policy: Policy,
+    faults: ActiveFaults,
+    timeouts: Timeouts,
+    deadline: float | None,
 ) -> Response:
+    """One try, cut off by the backendRequest timeout or the request's deadline, whichever comes first."""
     copy = replace(outgoing, headers=list(outgoing.headers))
-    if policy.backend_timeout is None:
+    now = asyncio.get_running_loop().time()
+    backend_limit = None if policy.backend_timeout is None else now + policy.backend_timeout
+    limits = [t for t in (deadline, backend_limit) if t is not None]
+    if not limits:
         return await proxy.forward(copy, endpoint, faults, timeouts=timeouts)
+    limit = min(limits)
     try:
-        async with asyncio.timeout(policy.backend_timeout):
-            return await proxy.forward(
-                copy, endpoint, faults, timeouts=timeouts, response_timeout=policy.backend_timeout
-            )
+        async with asyncio.timeout_at(limit):
+            return await proxy.forward(copy, endpoint, faults, timeouts=timeouts, response_timeout=max(limit - now, 0))
     except TimeoutError:
         return proxy.FailureResponse(
             504, [("Content-Type", "text/plain")], b"backend request timeout\n", cause="timeout"
@@ -133,16 +149,31 @@ async def _try(
 
 
 async def _tries(
-    outgoing: proxy.Outgoing, endpoint: Endpoint, policy: Policy, faults: ActiveFaults, timeouts: Timeouts
+    outgoing: proxy.Outgoing,
+    endpoint: Endpoint,
+    policy: Policy,
+    faults: ActiveFaults,
+    timeouts: Timeouts,
+    deadline: float | None,
 ) -> Response:
+    # The request timeout is checked explicitly after every step rather than trusted to a cancellation:
+    # closing an upstream connection may swallow one.
     repeated = 0
     while True:
-        response = await _try(outgoing, endpoint, policy, faults, timeouts)
+        response = await _try(outgoing, endpoint, policy, faults, timeouts, deadline)
+        if _past(deadline):
+            await _discard(response)
+            return _request_timeout()
         if repeated >= policy.retries or not _retryable(response, policy, faults):
             break
         await _discard(response)
         repeated += 1
-        await asyncio.sleep(policy.backoff)
+        pause = policy.backoff
+        if deadline is not None:
+            pause = min(pause, deadline - asyncio.get_running_loop().time())
+        await asyncio.sleep(max(pause, 0.0))
+        if _past(deadline):
+            return _request_timeout()
     if repeated and _connection_error(response):
         return text_response(503, "upstream connect error or disconnect/reset before headers; retries exhausted\n")
     return response
@@ -158,10 +189,7 @@ async def forward(
 ) -> Response:
     """Forward ``outgoing`` to ``endpoint`` under the rule's timeouts and retry policy."""
     policy = Policy.of(rule, faults)
-    if policy.request_timeout is None:
-        return await _tries(outgoing, endpoint, policy, faults, timeouts)
-    try:
-        async with asyncio.timeout(policy.request_timeout):
-            return await _tries(outgoing, endpoint, policy, faults, timeouts)
-    except TimeoutError:
-        return text_response(504, "request timeout\n")
+    deadline = None
+    if policy.request_timeout is not None:
+        deadline = asyncio.get_running_loop().time() + policy.request_timeout
+    return await _tries(outgoing, endpoint, policy, faults, timeouts, deadline)
