@@ -219,13 +219,19 @@ def from_overrides(text: str, *, base: TimeoutConfig, where: str = "--timeout-co
     return dataclasses.replace(base, **_with_defaults_for_zero(changes))
 
 
+#: However far timeouts are scaled down, one request may still take this long (or RequestTimeout, if
+#: shorter): upstream's timeout tests wait for backends that answer after a second.
+MIN_SCALED_REQUEST_TIMEOUT = 5.0
+
+
 def scaled(config: TimeoutConfig, factor: float) -> TimeoutConfig:
-    """Every timeout multiplied by ``factor``; counts and the poll interval are kept."""
+    """Every timeout multiplied by ``factor``; counts and the poll interval are kept, and a request keeps
+    at least ``MIN_SCALED_REQUEST_TIMEOUT``."""
     keep = {"required_consecutive_successes", "default_poll_interval", "test_isolation"}
-    return dataclasses.replace(
-        config,
-        **{f.name: getattr(config, f.name) * factor for f in dataclasses.fields(config) if f.name not in keep},
-    )
+    values = {f.name: getattr(config, f.name) * factor for f in dataclasses.fields(config) if f.name not in keep}
+    floor = min(config.request_timeout, MIN_SCALED_REQUEST_TIMEOUT)
+    values["request_timeout"] = max(values["request_timeout"], floor)
+    return dataclasses.replace(config, **values)
 
 
 def differences(config: TimeoutConfig) -> dict[str, float | int]:

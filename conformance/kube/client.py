@@ -381,5 +381,27 @@ class KubeClient:
     def version(self) -> JSONObject:
         return cast("JSONObject", self.request("GET", "/version", timeout=5.0))
 
+    def pod_logs(
+        self, namespace: str, pod: str, *, container: str | None = None, since_seconds: int | None = None
+    ) -> str:
+        """A pod's log as text (the pods/log subresource, what ``kubectl logs`` reads)."""
+        path = f"/api/v1/namespaces/{namespace}/pods/{pod}/log"
+        url = self._url(path, {"container": container, "sinceSeconds": since_seconds})
+        headers = {**self._headers(None), "Accept": "text/plain, */*"}
+        try:
+            response = self._api.rest_client.request(
+                "GET", url, headers=headers, _request_timeout=(DEFAULT_CONNECT_TIMEOUT, self._read_timeout)
+            )
+            raw = response.read()
+        except (urllib3.exceptions.HTTPError, OSError, k8s_client.ApiException) as err:
+            raise Unreachable(f"no answer from the Kubernetes API at {self.server} ({self.source}): {err}") from err
+        if response.status >= 400:
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = {"message": raw[:500].decode("utf-8", "replace")}
+            raise api_error(response.status, data if isinstance(data, dict) else None, f"GET {path}")
+        return bytes(raw).decode("utf-8", "replace")
+
 
 __all__ = ["ApiError", "KubeClient", "ResourceInfo", "WatchEvent"]

@@ -77,3 +77,9 @@ def test_scaled_keeps_counts_and_poll_interval() -> None:
     assert t.gwc_must_be_accepted == pytest.approx(18)
     assert t.required_consecutive_successes == 3
     assert t.default_poll_interval == 0.1
+
+
+def test_scaled_keeps_time_for_one_slow_request() -> None:
+    assert scaled(TimeoutConfig(), 0.05).request_timeout == 5.0
+    assert scaled(TimeoutConfig(request_timeout=2), 0.05).request_timeout == 2
+    assert scaled(TimeoutConfig(), 3).request_timeout == 30

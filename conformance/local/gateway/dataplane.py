@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.local.faults import ActiveFaults
-from conformance.local.gateway import client_auth, proxy, routing, upstreams
-from conformance.local.gateway.balancer import Balancers, Failure
+from conformance.local.gateway import client_auth, filters, proxy, routing, upstreams
+from conformance.local.gateway.balancer import Balancers, Target
 from conformance.local.gateway.config import (
     ApplyResult,
     DataPlaneConfig,
@@ -37,6 +37,7 @@ from conformance.local.gateway.config import (
     TLSConfig,
 )
 from conformance.local.gateway.faults_tls import MISDIRECTED_NOT_DETECTED
+from conformance.local.gateway.retries import Send
 from conformance.local.gateway.tls import CertificateError, CertificateStore, TLSListener, TLSPort
 from conformance.local.http11 import DEFAULT_TIMEOUTS, HTTPServer, Request, Response, Timeouts, text_response
 from conformance.local.loop import BackgroundLoop
@@ -124,14 +125,26 @@ class _PortServer:
         selection = routing.select(listener.routes, facts, faults)
         if selection is None:
             return text_response(404, "no route matches the request\n")
-        # Route filters (header modifiers, redirects, rewrites, mirrors) and timeouts/retries are a
-        # later issue; they will transform `outgoing` (and the response) between these two steps.
-        choice = self.balancers.for_rule(selection.rule).choose(faults)
-        if isinstance(choice, Failure):
-            return text_response(choice.status, choice.message + "\n")
-        outgoing = proxy.outgoing_request(request, request.scheme)
-        return await upstreams.send(
-            request, outgoing, choice, faults, timeouts=self.timeouts, client=self.backend_client, tls=self.upstream_tls
+
+        # Filters, backend choice, timeouts and retries: filters.py; each try reaches the backend in
+        # its own protocol (TLS, h2c, WebSocket): upstreams.py.
+        def sender(target: Target) -> Send:
+            async def send(outgoing: proxy.Outgoing, response_timeout: float | None) -> Response:
+                return await upstreams.send(
+                    request,
+                    outgoing,
+                    target,
+                    faults,
+                    timeouts=self.timeouts,
+                    client=self.backend_client,
+                    tls=self.upstream_tls,
+                    response_timeout=response_timeout,
+                )
+
+            return send
+
+        return await filters.serve(
+            request, facts, listener, selection, self.balancers, faults, timeouts=self.timeouts, sender=sender
         )
 
     def misdirected(self, request: Request, listener: ListenerConfig | None) -> Response | None:

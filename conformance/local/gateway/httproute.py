@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway import filter_checks
 from conformance.local.gateway.backendrefs import resolve_backend_ref
 from conformance.local.gateway.conditions import Cond
 from conformance.local.gateway.config import Backend, HeaderMatch, Match, RouteRef, Rule
@@ -63,6 +64,8 @@ class CompiledRoute:
     dropped: tuple[tuple[int, str], ...] = ()
     """(rule index, why) for rules left out because they use unsupported values."""
     rule_count: int = 0
+    incompatible: frozenset[int] = frozenset()
+    """Indexes of the dropped rules whose filters cannot be combined (reason IncompatibleFilters)."""
 
     def acceptance(self, attachment: Cond) -> list[Cond]:
         """Accepted (and PartiallyInvalid) conditions for one parent, given how attachment went."""
@@ -70,7 +73,8 @@ class CompiledRoute:
             return [attachment]
         if self.dropped and len(self.dropped) == self.rule_count:
             reasons = "; ".join(why for _, why in self.dropped)
-            return [Cond("Accepted", False, "UnsupportedValue", f"no rule can be implemented: {reasons}")]
+            reason = "IncompatibleFilters" if {i for i, _ in self.dropped} <= self.incompatible else "UnsupportedValue"
+            return [Cond("Accepted", False, reason, f"no rule can be implemented: {reasons}")]
         if self.dropped:
             listed = "; ".join(f"rule {i}: {why}" for i, why in self.dropped)
             return [
@@ -137,6 +141,7 @@ def compile_http_route(route: JSONObject, snapshot: Snapshot, faults: ActiveFaul
     )
     rules: list[Rule] = []
     dropped: list[tuple[int, str]] = []
+    incompatible: set[int] = set()
     problem: Cond | None = None
 
     def resolve(backend_ref: JSONObject) -> Backend:
@@ -156,6 +161,10 @@ def compile_http_route(route: JSONObject, snapshot: Snapshot, faults: ActiveFaul
         unknown = [as_str(f.get("type")) for f in filters if as_str(f.get("type")) not in FILTER_TYPES]
         if not why and unknown:
             why = f"unsupported filter type {unknown[0]!r}"
+        if not why:
+            why, clash = filter_checks.rule_problem(raw, matches, faults)
+            if clash:
+                incompatible.add(index)
         if why:
             dropped.append((index, why))
             continue
@@ -188,4 +197,5 @@ def compile_http_route(route: JSONObject, snapshot: Snapshot, faults: ActiveFaul
         resolved_refs=problem or Cond("ResolvedRefs", True, "ResolvedRefs"),
         dropped=tuple(dropped),
         rule_count=len(raw_rules),
+        incompatible=frozenset(incompatible),
     )

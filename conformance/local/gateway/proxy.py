@@ -60,6 +60,20 @@ class Outgoing:
     chunked: bool
 
 
+@dataclass(slots=True)
+class FailureResponse(Response):
+    """An answer the gateway made up because the exchange with the upstream failed (retries tell it apart
+    from the same status sent by the upstream)."""
+
+    cause: str = "reset"
+    """``connect`` (never reached), ``reset`` (broke the exchange) or ``timeout`` (silent)."""
+
+
+def _failure(status: int, cause: str, text: str) -> FailureResponse:
+    plain = text_response(status, text)
+    return FailureResponse(plain.status, plain.headers, plain.body, cause=cause)
+
+
 def strip_hop_by_hop(headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """Drop hop-by-hop fields, including any the Connection header names."""
     named = {
@@ -139,7 +153,7 @@ async def forward(
         else:
             upstream = await ClientConnection.open(endpoint.address, endpoint.port, timeouts)
     except (OSError, TimeoutError) as exc:
-        return text_response(503, f"upstream connect error: {endpoint.address}:{endpoint.port}: {exc}\n")
+        return _failure(503, "connect", f"upstream connect error: {endpoint.address}:{endpoint.port}: {exc}\n")
     try:
         await upstream.send_request(
             outgoing.method, outgoing.target, outgoing.headers, outgoing.body, chunked=outgoing.chunked
@@ -147,10 +161,10 @@ async def forward(
         head = await upstream.receive_response(response_timeout)
     except TimeoutError:
         upstream.abort()
-        return text_response(504, "upstream request timeout\n")
+        return _failure(504, "timeout", "upstream request timeout\n")
     except (OSError, PeerProtocolError) as exc:
         upstream.abort()
-        return text_response(502, f"upstream reset before response headers: {exc or type(exc).__name__}\n")
+        return _failure(502, "reset", f"upstream reset before response headers: {exc or type(exc).__name__}\n")
     except asyncio.CancelledError:
         upstream.abort()
         raise

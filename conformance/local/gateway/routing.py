@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import faults_dataplane as F
+from conformance.local.gateway import faults_filters as FF
 from conformance.local.gateway.config import HeaderMatch, ListenerConfig, Match, RouteConfig, Rule
 
 
@@ -230,15 +231,17 @@ def _timestamp(text: str) -> float:
         return float("inf")  # unknown age sorts last among equals
 
 
-def _match_key(match: Match) -> tuple[int, ...]:
+def _match_key(match: Match, faults: ActiveFaults) -> tuple[int, ...]:
     """Most specific first when sorted ascending."""
-    return (
-        -_PATH_RANK.get(match.path_type, 0),
-        -len(match.path_value),
-        -(match.method is not None),
-        -len(_first_by_name(match.headers, fold_case=True)),
-        -len(_first_by_name(match.query_params, fold_case=False)),
-    )
+    method = -(match.method is not None)
+    headers = -len(_first_by_name(match.headers, fold_case=True))
+    query = -len(_first_by_name(match.query_params, fold_case=False))
+    if faults.on(FF.METHOD_BELOW_HEADERS):
+        method, headers = headers, method
+    if faults.on(FF.QUERY_ABOVE_HEADERS):
+        headers, query = query, headers
+    length = 0 if faults.on(FF.PREFIX_LENGTH_IGNORED) and match.path_type == "PathPrefix" else len(match.path_value)
+    return (-_PATH_RANK.get(match.path_type, 0), -length, method, headers, query)
 
 
 def select(routes: Sequence[RouteConfig], facts: RequestFacts, faults: ActiveFaults) -> Selection | None:
@@ -255,9 +258,9 @@ def select(routes: Sequence[RouteConfig], facts: RequestFacts, faults: ActiveFau
             for position, match in enumerate(rule.matches):
                 order = -position if reverse_rules else position
                 if faults.on(F.PRECEDENCE_WITHIN_ROUTE_ONLY):
-                    key: tuple[object, ...] = (*route_key, *_match_key(match), rule_order, order)
+                    key: tuple[object, ...] = (*route_key, *_match_key(match, faults), rule_order, order)
                 else:
-                    key = (-host_rank[0], -host_rank[1], *_match_key(match), *route_key, rule_order, order)
+                    key = (-host_rank[0], -host_rank[1], *_match_key(match, faults), *route_key, rule_order, order)
                 candidates.append((key, route, rule, match))
     candidates.sort(key=lambda item: item[0])
     for _, route, rule, match in candidates:

@@ -164,8 +164,13 @@ async def send(
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     client: TLSConfig | None = None,
     tls: UpstreamTLS | None = None,
+    response_timeout: float | None = None,
 ) -> Response:
-    """Forward ``outgoing`` to the chosen backend endpoint in the protocol the backend speaks."""
+    """Forward ``outgoing`` to the chosen backend endpoint in the protocol the backend speaks.
+
+    ``response_timeout`` bounds the wait for the response head (the rule's timeouts); None: the default.
+    """
+    wait = proxy.DEFAULT_UPSTREAM_TIMEOUT if response_timeout is None else response_timeout
     backend, endpoint = target.backend, target.endpoint
     app_protocol = (backend.app_protocol or "").lower()
     if backend.tls is not None and backend.tls.invalid is not None:
@@ -174,7 +179,7 @@ async def send(
     if backend.tls is not None:
         opener = (tls or UpstreamTLS(faults)).opener(backend.tls, client, endpoint, timeouts)
     if app_protocol == H2C and not faults.on(ft.H2C_BACKEND_HTTP11):
-        return await _forward_h2c(outgoing, endpoint, timeouts)
+        return await _forward_h2c(outgoing, endpoint, timeouts, wait)
     if (
         _wants_websocket(request)
         and app_protocol in _UPGRADE_PROTOCOLS
@@ -182,10 +187,12 @@ async def send(
         and opener is None
     ):
         return await _forward_upgrade(request, outgoing, endpoint, timeouts)
-    return await proxy.forward(outgoing, endpoint, faults, timeouts=timeouts, opener=opener)
+    return await proxy.forward(outgoing, endpoint, faults, timeouts=timeouts, response_timeout=wait, opener=opener)
 
 
-async def _forward_h2c(outgoing: proxy.Outgoing, endpoint: Endpoint, timeouts: Timeouts) -> Response:
+async def _forward_h2c(
+    outgoing: proxy.Outgoing, endpoint: Endpoint, timeouts: Timeouts, response_timeout: float
+) -> Response:
     try:
         answer = await http2_request(
             endpoint.address,
@@ -195,7 +202,7 @@ async def _forward_h2c(outgoing: proxy.Outgoing, endpoint: Endpoint, timeouts: T
             outgoing.headers,
             outgoing.body,
             timeouts=timeouts,
-            response_timeout=proxy.DEFAULT_UPSTREAM_TIMEOUT,
+            response_timeout=response_timeout,
         )
     except TimeoutError:
         return text_response(504, "upstream request timeout\n")

@@ -35,7 +35,8 @@ def test_gatewayclass_of_ours_is_accepted_with_supported_features() -> None:
     assert status is not None
     assert brief(status["conditions"]) == {"Accepted": ("True", "Accepted")}
     assert status["supportedFeatures"] == [{"name": n} for n in sorted(SUPPORTED_FEATURES)]
-    assert {"Gateway", "HTTPRoute", "ReferenceGrant"} <= {f["name"] for f in status["supportedFeatures"]}
+    names = [f["name"] for f in status["supportedFeatures"]]
+    assert {"Gateway", "HTTPRoute", "ReferenceGrant"} <= set(names) and names == sorted(names)
 
 
 def test_gatewayclass_of_another_controller_is_left_alone() -> None:

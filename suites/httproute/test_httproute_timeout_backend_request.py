@@ -1,0 +1,38 @@
+"""Port of conformance/tests/httproute-timeout-backend-request.go (gateway-api v1.6.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import ConformanceTest, ExpectedResponse, FeatureName, NamespacedName, Request, Response
+from conformance.fixtures import HTTPProbe, Kube
+from conformance.infra import INFRA_NS, SAME_NAMESPACE_GATEWAY
+
+CONFORMANCE = ConformanceTest(
+    short_name="HTTPRouteTimeoutBackendRequest",
+    description="A 500 ms backendRequest timeout answers 504 for a backend that takes 1 s; a zero timeout disables it",
+    features=(FeatureName.GATEWAY, FeatureName.HTTP_ROUTE, FeatureName.HTTP_ROUTE_BACKEND_TIMEOUT),
+    manifests=("httproute-timeout-backend-request.yaml",),
+)
+
+
+def _answer(path: str, status: int) -> ExpectedResponse:
+    return ExpectedResponse(request=Request(path=path), response=Response(status_code=status), namespace=INFRA_NS)
+
+
+# The echo backend waits ?delay= before answering; 408 also counts as a timeout answer.
+CASES = (
+    _answer("/backend-timeout", 200),
+    _answer("/backend-timeout?delay=1s", 504),
+    _answer("/disable-backend-timeout?delay=1s", 200),
+)
+
+
+def test_httproute_timeout_backend_request(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
+    route = NamespacedName(INFRA_NS, "backend-request-timeout")
+    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
+    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+
+    for i, case in enumerate(CASES):
+        with subtests.test(msg=case.case_name(i)):
+            http.expect_eventually_consistent_response(gateway_address, case)
