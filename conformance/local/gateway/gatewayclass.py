@@ -61,6 +61,7 @@ SUPPORTED_FEATURES: tuple[str, ...] = (
     "HTTPRouteMethodMatching",
     "HTTPRouteQueryParamMatching",
     "HTTPRouteNamedRouteRule",
+    "GatewayPort8080",
 )
 
 GATEWAYCLASS_CONDITION_TYPES = frozenset({"Accepted"})
