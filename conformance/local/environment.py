@@ -30,6 +30,7 @@ from conformance.local.addresses import UNUSABLE_ADDRESS, LoopbackAddresses, res
 from conformance.local.api.server import ApiServer
 from conformance.local.api.store import Store
 from conformance.local.faults import ActiveFaults
+from conformance.local.gateway import faults_misbehaviour as fm
 from conformance.local.gateway.dataplane import DataPlane
 from conformance.local.gateway.runtime import ControllerRuntime
 from conformance.local.loop import BackgroundLoop
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from conformance.local.gateway.config import ApplyResult, DataPlaneConfig
 
 log = logging.getLogger(__name__)
+
+LATENCY_FOREVER = 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,8 @@ class LocalEnvironment:
             self.addresses,
             settings.faults,
             CONTROLLER_NAME,
-            latency=settings.latency,
+            # A controller that never converges in time is a latency longer than any run.
+            latency=LATENCY_FOREVER if settings.faults.on(fm.CONVERGENCE_AFTER_TIMEOUTS) else settings.latency,
             jitter=settings.jitter,
         )
         self.api = ApiServer(self.store, port=settings.api_port, log_source=self._logs)
@@ -128,6 +132,10 @@ class LocalEnvironment:
         self.kubelet.start()
         self.controller.start()
         self.api.start()
+        if self.settings.faults.on(fm.API_GOES_AWAY):
+            self._api_timer = threading.Timer(fm.API_LIFETIME, self.api.stop)
+            self._api_timer.daemon = True
+            self._api_timer.start()
         write_atomic(state / "kubeconfig", kubeconfig(self.api.url))
         ready = {
             "pid": os.getpid(),

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Component = Literal["controller", "dataplane", "pods"]
+Component = Literal["controller", "dataplane", "pods", "api"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,9 @@ class Fault:
     component: Component
     breaks: str
     """One sentence: which spec behaviour goes wrong, and how."""
+    robustness: bool = False
+    """A misbehaving implementation (flapping, hanging, resets) rather than one broken spec rule: used to
+    check that the harness fails cleanly and in time, not part of the self-check's kill matrix."""
 
 
 class UnknownFaultError(ValueError):

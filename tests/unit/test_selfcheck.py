@@ -49,3 +49,12 @@ def test_weak_faults_are_warnings_unless_strict() -> None:
 def test_a_test_skipped_under_a_fault_is_not_killed() -> None:
     c = check({CLEAN: {"A": "SUCCEEDED"}, "f": {"A": "SKIPPED"}})
     assert c.killed("f") == []
+
+
+def test_robustness_faults_are_not_in_the_default_kill_matrix() -> None:
+    from conformance.local.faults import catalog
+
+    robustness = {name for name, fault in catalog().items() if fault.robustness}
+    assert {"status-flapping", "dataplane-hangs", "api-goes-away"} <= robustness
+    spec = {name for name, fault in catalog().items() if not fault.robustness}
+    assert spec and not spec & robustness

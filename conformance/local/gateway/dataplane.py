@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.local.faults import ActiveFaults
-from conformance.local.gateway import client_auth, filters, proxy, routing, upstreams
+from conformance.local.gateway import client_auth, filters, misbehaviour, proxy, routing, upstreams
 from conformance.local.gateway.balancer import Balancers, Target
 from conformance.local.gateway.config import (
     ApplyResult,
@@ -114,6 +114,9 @@ class _PortServer:
     async def handle(self, request: Request) -> Response:
         listeners = self.listeners  # one snapshot for the whole request
         faults = self.faults
+        unreliable = await misbehaviour.intercept(faults)
+        if unreliable is not None:
+            return unreliable
         facts = routing.request_facts(request.method, request.target, request.headers, faults)
         # On an HTTPS port too, the Host header picks the listener among all listeners of the port.
         listener = routing.select_listener(listeners, facts.host, faults)

@@ -14,6 +14,8 @@ what is stored are not written at all, so our own writes settle after one extra 
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
 import logging
 import random
@@ -32,6 +34,7 @@ from conformance.local.api.protocol import (
     ObjectStore,
 )
 from conformance.local.gateway import faults_controller as fc
+from conformance.local.gateway import faults_misbehaviour as fm
 from conformance.local.gateway.conditions import rfc3339
 from conformance.local.gateway.config import ApplyResult, DataPlaneConfig, ListenerKey
 from conformance.local.gateway.infrastructure import InfrastructureSync
@@ -67,6 +70,22 @@ class _Job:
     snapshot: Snapshot
     result: Result
     now: str
+
+
+def flipped(status: JSONObject) -> JSONObject:
+    """A copy of a status whose True conditions (top level, listeners, route parents) read False."""
+    out = copy.deepcopy(status)
+
+    def flip(conditions: object) -> None:
+        for condition in conditions if isinstance(conditions, list) else []:
+            if isinstance(condition, dict) and condition.get("status") == "True":
+                condition.update(status="False", reason="Flapping", message="the status flaps (status-flapping)")
+
+    flip(out.get("conditions"))
+    for entry in [*(out.get("listeners") or []), *(out.get("parents") or [])]:
+        if isinstance(entry, dict):
+            flip(entry.get("conditions"))
+    return out
 
 
 class ControllerRuntime:
@@ -108,6 +127,7 @@ class ControllerRuntime:
         self._infrastructure = InfrastructureSync(store)
         self._last_config: DataPlaneConfig | None = None
         self._last_apply: ApplyResult | None = None
+        self._flaps = 0
         # Only for the reference-grant-deletion-ignored fault: every grant ever seen.
         self._seen_grants: dict[Key, JSONObject] = {}
 
@@ -279,3 +299,20 @@ class ControllerRuntime:
         # The objects generated per Gateway (infrastructure.py); a write that lost a race is retried.
         if not self._infrastructure.sync(result.objects):
             self.trigger()
+        if self._faults.on(fm.STATUS_FLAPPING):
+            self._flap(result)
+
+    def _flap(self, result: Result) -> None:
+        """The status-flapping fault: every other pass writes every condition as False, then passes again."""
+        self._flaps += 1
+        if self._flaps % 2:
+            for (resource, namespace, name), status in result.statuses.items():
+                current = self._store.get(resource, namespace or None, name)
+                if current is None:
+                    continue
+                current["status"] = flipped(status)
+                with contextlib.suppress(ConflictError, NotFoundError, InvalidError):
+                    self._store.replace_status(resource, current)
+        timer = threading.Timer(fm.FLAP_SECONDS, self.trigger)
+        timer.daemon = True
+        timer.start()
