@@ -46,6 +46,10 @@ def conformance_options(request: pytest.FixtureRequest) -> Options:
     return options_of(request.config)
 
 
+SESSION_KEY = pytest.StashKey["ConformanceSession"]()
+"""The running session, for plugins that look at the cluster between tests (bench/)."""
+
+
 @pytest.fixture(scope="session")
 def conformance_session(request: pytest.FixtureRequest, conformance_options: Options) -> Generator[ConformanceSession]:
     """Cluster, implementation and base resources for the whole run (started on first use).
@@ -76,6 +80,7 @@ def conformance_session(request: pytest.FixtureRequest, conformance_options: Opt
             raise SetupError(f"gateway-conformance setup failed: {err}") from err
         if not socket_path:
             listener.set_facts(facts)
+        request.config.stash[SESSION_KEY] = session
         yield session
     finally:
         # Teardown problems must be visible but must not mask the test results.

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# libyaml's loader when PyYAML was built with it (the wheels are): bundles are parsed for every test.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 JSONObject = dict[str, Any]
 
 
@@ -59,7 +62,7 @@ def read_bundle(path: Path) -> list[JSONObject]:
 
 def parse_bundle(text: str, where: str) -> list[JSONObject]:
     try:
-        documents = list(yaml.safe_load_all(text))
+        documents = list(yaml.load_all(text, Loader=SafeLoader))
     except yaml.YAMLError as err:
         raise BundleError(f"{where} is not valid YAML: {err}") from None
     objects: list[JSONObject] = []

@@ -34,6 +34,7 @@ from conformance.local.gateway import faults_misbehaviour as fm
 from conformance.local.gateway.dataplane import DataPlane
 from conformance.local.gateway.runtime import ControllerRuntime
 from conformance.local.loop import BackgroundLoop
+from conformance.local.metrics import METRICS, METRICS_PATH
 from conformance.local.pods.kubelet import Kubelet
 
 if TYPE_CHECKING:
@@ -116,7 +117,9 @@ class LocalEnvironment:
             latency=LATENCY_FOREVER if settings.faults.on(fm.CONVERGENCE_AFTER_TIMEOUTS) else settings.latency,
             jitter=settings.jitter,
         )
-        self.api = ApiServer(self.store, port=settings.api_port, log_source=self._logs)
+        self.api = ApiServer(
+            self.store, port=settings.api_port, log_source=self._logs, extensions={METRICS_PATH: METRICS.snapshot}
+        )
 
     def _logs(
         self, namespace: str, pod: str, container: str | None, since_seconds: int | None, tail_lines: int | None

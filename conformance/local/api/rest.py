@@ -101,14 +101,24 @@ def _decode(body: bytes, *, yaml_ok: bool = False) -> Any:
 class RestApi:
     """Dispatches one decoded HTTP request to the store."""
 
-    def __init__(self, store: Store, log_source: LogSource | None, address: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        log_source: LogSource | None,
+        address: Callable[[], str],
+        extensions: Mapping[str, Callable[[], Any]] | None = None,
+    ) -> None:
         self.store = store
         self.log_source = log_source
         self._address = address
+        self.extensions = dict(extensions or {})
+        """Extra read-only JSON documents by path (the local environment's own metrics), outside /api and /apis."""
 
     def handle(
         self, method: str, path: str, query: Mapping[str, str], content_type: str, body: bytes
     ) -> Reply | WatchPlan:
+        if method == "GET" and path in self.extensions:
+            return Reply(200, self.extensions[path]())
         try:
             route = routes.parse(path, self.store.types)
             if route.kind != "object":

@@ -27,6 +27,7 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -253,11 +254,12 @@ class ApiServer:
         log_source: LogSource | None = None,
         *,
         bookmark_interval: float = 5.0,
+        extensions: Mapping[str, Callable[[], Any]] | None = None,
     ) -> None:
         """``log_source(namespace, pod, container, since_seconds, tail_lines)`` serves pods/log;
         ``bookmark_interval`` is how often idle watches that allow bookmarks get one (seconds)."""
         self.store = store
-        self._api = RestApi(store, log_source, lambda: f"{self.host}:{self.port}")
+        self._api = RestApi(store, log_source, lambda: f"{self.host}:{self.port}", extensions)
         self._httpd = _Server((host, port), self._api, bookmark_interval)
         self.host = host
         self.port: int = self._httpd.server_address[1]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from conformance.local.gateway.retries import Send
 from conformance.local.gateway.tls import CertificateError, CertificateStore, TLSListener, TLSPort
 from conformance.local.http11 import DEFAULT_TIMEOUTS, HTTPServer, Request, Response, Timeouts, text_response
 from conformance.local.loop import BackgroundLoop
+from conformance.local.metrics import METRICS
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,13 @@ class _PortServer:
         self.balancers.retain(plan.listeners)
 
     async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            return await self._handle(request)
+        finally:
+            METRICS.add("dataplane", time.perf_counter() - started)
+
+    async def _handle(self, request: Request) -> Response:
         listeners = self.listeners  # one snapshot for the whole request
         faults = self.faults
         unreliable = await misbehaviour.intercept(faults)

@@ -46,6 +46,7 @@ from conformance.local.gateway.snapshot import (
     Snapshot,
     take_snapshot,
 )
+from conformance.local.metrics import METRICS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -206,10 +207,11 @@ class ControllerRuntime:
                 if action == "compute":
                     self._dirty_since, self._dirty_due = None, 0.0
             try:
-                if job is not None:
-                    self._apply(job)
-                else:
-                    self._compute(due)
+                with METRICS.timed("controller"):
+                    if job is not None:
+                        self._apply(job)
+                    else:
+                        self._compute(due)
             except Exception:  # the loop must survive a bad pass; the next event retries
                 log.exception("reference gateway controller pass failed")
             finally:
