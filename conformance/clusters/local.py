@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,30 +62,35 @@ class LocalCluster:
         state = Path(tempfile.mkdtemp(prefix="gwconf-local-"))
         self._state = state
         log = (state / "environment.log").open("wb")
+        # The child writes one line to this pipe when it is ready; if it dies first, the pipe closes.
+        # Waiting on the pipe sees either at once (no polling).
+        ready_read, ready_write = os.pipe()
         try:
             self._process = subprocess.Popen(
-                self.command(state),
+                [*self.command(state), "--ready-fd", str(ready_write)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=(ready_write,),
                 # Its own process group: a Ctrl-C in the terminal reaches pytest, which then stops the
                 # environment after cleaning up through it, instead of both dying at once.
                 start_new_session=True,
             )
         finally:
             log.close()
+            os.close(ready_write)
+        try:
+            readable, _, _ = select.select([ready_read], [], [], START_TIMEOUT)
+            signal = os.read(ready_read, 4096) if readable else None
+        finally:
+            os.close(ready_read)
+        if signal is None:
+            self.stop()
+            raise ClusterError(f"the local environment did not start within {START_TIMEOUT:g}s:\n{self._log_tail()}")
+        if not signal:
+            code = self._process.wait(10)
+            raise ClusterError(f"the local environment exited with code {code} while starting:\n{self._log_tail()}")
         ready = state / "ready.json"
-        deadline = time.monotonic() + START_TIMEOUT
-        while not ready.exists():
-            code = self._process.poll()
-            if code is not None:
-                raise ClusterError(f"the local environment exited with code {code} while starting:\n{self._log_tail()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise ClusterError(
-                    f"the local environment did not start within {START_TIMEOUT:g}s:\n{self._log_tail()}"
-                )
-            time.sleep(0.02)
         info = json.loads(ready.read_text(encoding="utf-8"))
         return Cluster(
             kubeconfig=state / "kubeconfig",

@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--jitter", type=float, default=0.0, help="random extra seconds per change")
     run.add_argument("--crds", type=Path, help="Gateway API CRD file or directory (default: built-in kinds)")
     run.add_argument("--api-port", type=int, default=0, help="API port (default: any free port)")
+    run.add_argument("--ready-fd", type=int, help="file descriptor to write a line to once ready")
     run.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         jitter=args.jitter,
         crds=args.crds,
         api_port=args.api_port,
+        ready_fd=args.ready_fd,
     )
     return serve(settings)
 

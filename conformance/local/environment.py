@@ -53,6 +53,8 @@ class Settings:
     jitter: float = 0.0
     crds: Path | None = None
     api_port: int = 0
+    ready_fd: int | None = None
+    """A pipe to write one line to once ready (the provider waits on it)."""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -153,6 +155,9 @@ class LocalEnvironment:
             "jitter": self.settings.jitter,
         }
         write_atomic(state / "ready.json", json.dumps(ready, indent=1))
+        if self.settings.ready_fd is not None:
+            os.write(self.settings.ready_fd, b"ready\n")
+            os.close(self.settings.ready_fd)
         log.info("local environment ready: %s", ready)
 
     def stop(self) -> None:

@@ -117,3 +117,16 @@ def test_crds_of_another_version_are_refused_unless_allowed(run_suite, shared_di
     allowed = run_suite(f"--gateway-api-crds={old}", "--allow-crds-mismatch", "-k", "HTTPRouteSimpleSameNamespace")
     assert allowed.returncode == 0, allowed.output[-3000:]
     assert allowed.results["gateway_api_version"] == "UNDEFINED"
+
+
+def test_a_local_environment_that_cannot_start_says_why(tmp_path: Path) -> None:
+    from conformance.clusters.local import LocalCluster, LocalSettings
+    from conformance.clusters.protocol import ClusterError
+
+    provider = LocalCluster(LocalSettings(crds=tmp_path / "no-such-crds"))
+    started = time.monotonic()
+    with pytest.raises(ClusterError) as err:
+        provider.start()
+    assert time.monotonic() - started < 20
+    assert "exited with code 2 while starting" in str(err.value)
+    assert "no-such-crds does not exist" in str(err.value)
