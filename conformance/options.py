@@ -5,30 +5,34 @@ upstream's options file, parser). Values come from, lowest precedence first: the
 ``--conformance-options-file`` YAML (upstream's ``ConfigurableOptions`` keys), the pytest ini file, the
 command line. Flag names mirror upstream's where pytest does not already own the name.
 
-Parsing happens here and nowhere else, so every bad value is reported the same way: the value, where it
-came from (flag, ini key or file and key) and what would be valid.
+Parsing happens in ``option_values`` and nowhere else, so every bad value is reported the same way: the
+value, where it came from (flag, ini key or file and key) and what would be valid.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from conformance import timeouts
-from conformance.features import FeatureName, UnknownFeatureError, resolve_features
-from conformance.profiles import ProfileName, UnknownProfileError, resolve_profiles
+from conformance.features import FeatureName
+from conformance.option_specs import UPSTREAM_AND_LOCAL_SPECS
+from conformance.option_values import (
+    ClusterKind,
+    OptionsError,
+    OptionSpec,
+    _text,
+    parse_path,
+)
+from conformance.options_clusters import CLUSTER_SPECS
+from conformance.profiles import ProfileName
 from conformance.suggest import did_you_mean
 from conformance.timeouts import TimeoutConfig, TimeoutConfigError
-
-
-class OptionsError(ValueError):
-    """A bad option value; the message names the option, the value and the valid choices."""
 
 
 class Source(IntEnum):
@@ -38,12 +42,6 @@ class Source(IntEnum):
     OPTIONS_FILE = 1
     INI = 2
     COMMAND_LINE = 3
-
-
-class ClusterKind(StrEnum):
-    LOCAL = "local"
-    KIND = "kind"
-    KUBECONFIG = "kubeconfig"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,481 +118,7 @@ class Options:
     collect_diagnostics: bool = True
 
 
-# --- value parsers: (raw value, where it came from) -> typed value ------------------------------------
-
-
-def _text(raw: object, where: str) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, str | int | float) and not isinstance(raw, bool):
-        return str(raw).strip()
-    raise OptionsError(f"{where}: expected a string, got {raw!r}")
-
-
-def _items(raw: object, where: str) -> list[str]:
-    """Comma-separated text (command line, ini) or a YAML list (options file)."""
-    if raw is None:
-        return []
-    if isinstance(raw, list | tuple):
-        out: list[str] = []
-        for item in raw:
-            out.extend(_items(item, where))
-        return out
-    return [p.strip() for p in _text(raw, where).split(",") if p.strip()]
-
-
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
-
-
-def parse_bool(raw: object, where: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = _text(raw, where).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise OptionsError(f"{where}: {raw!r} is not a boolean; use true or false")
-
-
-def parse_features(raw: object, where: str) -> frozenset[FeatureName]:
-    try:
-        return resolve_features(_items(raw, where), where=where)
-    except UnknownFeatureError as err:
-        raise OptionsError(str(err)) from None
-
-
-def parse_profiles(raw: object, where: str) -> tuple[ProfileName, ...]:
-    try:
-        return resolve_profiles(_items(raw, where), where=where)
-    except UnknownProfileError as err:
-        raise OptionsError(str(err)) from None
-
-
-def parse_mapping(raw: object, where: str) -> dict[str, str]:
-    """``k=v,k2=v2`` (command line, ini) or a YAML mapping (options file)."""
-    if isinstance(raw, Mapping):
-        return {str(k): _text(v, f"{where}.{k}") for k, v in raw.items()}
-    result: dict[str, str] = {}
-    for item in _items(raw, where):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise OptionsError(f"{where}: {item!r} is not key=value (expected e.g. istio-injection=enabled)")
-        result[key.strip()] = value.strip()
-    return result
-
-
-def parse_seconds(raw: object, where: str) -> float:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        value = float(raw)
-    else:
-        text = _text(raw, where)
-        try:
-            value = float(text)
-        except ValueError:
-            try:
-                value = timeouts.parse_go_duration(text)
-            except ValueError:
-                raise OptionsError(f"{where}: {raw!r} is not a number of seconds (e.g. 1, 0.5 or 250ms)") from None
-    if value < 0:
-        raise OptionsError(f"{where}: must not be negative, got {raw!r}")
-    return value
-
-
-def parse_path(raw: object, where: str) -> Path | None:
-    text = _text(raw, where)
-    return Path(text).expanduser() if text else None
-
-
-def parse_cluster(raw: object, where: str) -> ClusterKind:
-    text = _text(raw, where)
-    try:
-        return ClusterKind(text)
-    except ValueError:
-        valid = ", ".join(k.value for k in ClusterKind)
-        raise OptionsError(
-            f"{where}: {text!r} is not a cluster provider.{did_you_mean(text, [k.value for k in ClusterKind])} "
-            f"Valid choices: {valid}."
-        ) from None
-
-
-_ADDRESS = re.compile(r"^\[?(?P<host>[^\]]+?)\]?:(?P<port>\d{1,5})$")
-
-
-def _host_port(text: str, where: str) -> tuple[str, int]:
-    match = _ADDRESS.match(text.strip())
-    if not match or not 0 < int(match["port"]) < 65536:
-        raise OptionsError(f"{where}: {text!r} is not HOST:PORT")
-    return match["host"], int(match["port"])
-
-
-def parse_connect_to(raw: object, where: str) -> dict[tuple[str, int], tuple[str, int]]:
-    """``ADDR:PORT=ADDR:PORT`` pairs: reach a Gateway address through another socket (port-forwards, NAT)."""
-    result: dict[tuple[str, int], tuple[str, int]] = {}
-    for item in _items(raw, where):
-        source, sep, target = item.partition("=")
-        if not sep:
-            raise OptionsError(f"{where}: {item!r} is not GATEWAY_ADDR:PORT=REACHABLE_ADDR:PORT")
-        result[_host_port(source, where)] = _host_port(target, where)
-    return result
-
-
-def _names(raw: object, where: str) -> frozenset[str]:
-    return frozenset(_items(raw, where))
-
-
-def _name_tuple(raw: object, where: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_items(raw, where)))
-
-
-def _address(raw: object, where: str) -> str:
-    # Upstream's file form is a list of {type, value}; the flag takes one address.
-    if isinstance(raw, list):
-        if len(raw) > 1:
-            raise OptionsError(f"{where}: only one address is supported, got {len(raw)}")
-        raw = raw[0] if raw else ""
-    if isinstance(raw, Mapping):
-        raw = raw.get("value", "")
-    return _text(raw, where)
-
-
-# --- the declarations -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OptionSpec:
-    field: str
-    """Options field this sets (``implementation_info.<x>`` for the report metadata fields)."""
-    flag: str
-    help: str
-    parse: Callable[[object, str], Any]
-    metavar: str | None = None
-    ini: str | None = None
-    """ini key, if the option may be set in pytest's configuration file."""
-    file_key: str | None = None
-    """Key in upstream's options file (dotted for nested keys)."""
-    is_flag: bool = False
-    """A switch: ``--x`` means true, ``--x=false`` is accepted too, and ``--no-x`` when negatable."""
-    negatable: bool = False
-
-
-def _spec(field: str, flag: str, help: str, parse: Callable[[object, str], Any], **kw: Any) -> OptionSpec:
-    return OptionSpec(field, flag, help, parse, **kw)
-
-
-SPECS: tuple[OptionSpec, ...] = (
-    _spec(
-        "gateway_class",
-        "--gateway-class",
-        "GatewayClass to test (default: gateway-conformance)",
-        _text,
-        metavar="NAME",
-        ini="gateway_class",
-        file_key="gatewayClassName",
-    ),
-    _spec(
-        "mesh_name",
-        "--mesh-name",
-        "XMesh to read mesh supportedFeatures from",
-        _text,
-        metavar="NAME",
-        ini="mesh_name",
-        file_key="meshName",
-    ),
-    _spec(
-        "supported_features",
-        "--supported-features",
-        "Comma list of features the implementation supports",
-        parse_features,
-        metavar="LIST",
-        ini="supported_features",
-        file_key="supportedFeatures",
-    ),
-    _spec(
-        "exempt_features",
-        "--exempt-features",
-        "Comma list of features removed from the supported set",
-        parse_features,
-        metavar="LIST",
-        ini="exempt_features",
-        file_key="exemptFeatures",
-    ),
-    _spec(
-        "all_features",
-        "--all-features",
-        "Treat all 61 features as supported, minus --exempt-features",
-        parse_bool,
-        ini="all_features",
-        file_key="enableAllSupportedFeatures",
-        is_flag=True,
-    ),
-    _spec(
-        "conformance_profiles",
-        "--conformance-profiles",
-        "Comma list of profiles to report on, e.g. GATEWAY-HTTP,GATEWAY-GRPC "
-        "(default: every profile whose core features are supported)",
-        parse_profiles,
-        metavar="LIST",
-        ini="conformance_profiles",
-        file_key="conformanceProfiles",
-    ),
-    _spec(
-        "run_test",
-        "--run-test",
-        "Run only this test (by short name); its feature gate is lifted",
-        _text,
-        metavar="SHORTNAME",
-        file_key="runTest",
-    ),
-    _spec(
-        "skip_tests",
-        "--skip-tests",
-        "Comma list of test short names to skip (reported as skipped)",
-        _names,
-        metavar="LIST",
-        ini="skip_tests",
-        file_key="skipTests",
-    ),
-    _spec(
-        "skip_provisional_tests",
-        "--skip-provisional-tests",
-        "Record provisional tests as PROVISIONAL_SKIPPED",
-        parse_bool,
-        ini="skip_provisional_tests",
-        file_key="skipProvisionalTests",
-        is_flag=True,
-    ),
-    _spec(
-        "cleanup_base_resources",
-        "--cleanup-base-resources",
-        "Delete base resources (namespaces, Gateways, backends) at the end (default: true)",
-        parse_bool,
-        ini="cleanup_base_resources",
-        file_key="cleanupBaseResources",
-        is_flag=True,
-        negatable=True,
-    ),
-    _spec(
-        "cleanup_test_resources",
-        "--cleanup-test-resources",
-        "Delete each test's resources after it (default: true)",
-        parse_bool,
-        ini="cleanup_test_resources",
-        file_key="cleanupTestResources",
-        is_flag=True,
-        negatable=True,
-    ),
-    _spec(
-        "namespace_labels",
-        "--namespace-labels",
-        "k=v,... added to every Namespace the suite applies",
-        parse_mapping,
-        metavar="MAP",
-        ini="namespace_labels",
-        file_key="namespaceLabels",
-    ),
-    _spec(
-        "namespace_annotations",
-        "--namespace-annotations",
-        "k=v,... annotations added to every Namespace the suite applies",
-        parse_mapping,
-        metavar="MAP",
-        ini="namespace_annotations",
-        file_key="namespaceAnnotations",
-    ),
-    _spec(
-        "mode",
-        "--mode",
-        "Implementation mode recorded in the report (default: default)",
-        _text,
-        metavar="MODE",
-        ini="mode",
-        file_key="mode",
-    ),
-    _spec(
-        "allow_crds_mismatch",
-        "--allow-crds-mismatch",
-        "Run even if the installed CRDs' version or channel differ (report says UNDEFINED)",
-        parse_bool,
-        ini="allow_crds_mismatch",
-        file_key="allowCrdsMismatch",
-        is_flag=True,
-    ),
-    _spec(
-        "usable_address",
-        "--usable-address",
-        "An address Gateways may be given (GatewayStaticAddresses)",
-        _address,
-        metavar="ADDR",
-        file_key="usableNetworkAddresses",
-    ),
-    _spec(
-        "unusable_address",
-        "--unusable-address",
-        "An address Gateways can never get (GatewayStaticAddresses)",
-        _address,
-        metavar="ADDR",
-        file_key="unusableNetworkAddresses",
-    ),
-    _spec(
-        "report_output",
-        "--report-output",
-        "Also write the ConformanceReport YAML to this path",
-        parse_path,
-        metavar="PATH",
-        ini="report_output",
-        file_key="reportOutputPath",
-    ),
-    _spec(
-        "implementation_info.organization",
-        "--implementation-organization",
-        "Report metadata: organization",
-        _text,
-        metavar="TEXT",
-        file_key="implementation.organization",
-    ),
-    _spec(
-        "implementation_info.project",
-        "--implementation-project",
-        "Report metadata: project",
-        _text,
-        metavar="TEXT",
-        file_key="implementation.project",
-    ),
-    _spec(
-        "implementation_info.url",
-        "--implementation-url",
-        "Report metadata: project URL",
-        _text,
-        metavar="URL",
-        file_key="implementation.url",
-    ),
-    _spec(
-        "implementation_info.version",
-        "--implementation-version",
-        "Report metadata: version under test",
-        _text,
-        metavar="TEXT",
-        file_key="implementation.version",
-    ),
-    _spec(
-        "implementation_info.contact",
-        "--implementation-contact",
-        "Report metadata: comma list of contacts",
-        _name_tuple,
-        metavar="LIST",
-        file_key="implementation.contact",
-    ),
-    _spec(
-        "timeout_config",
-        "--timeout-config-overrides",
-        "Name:seconds;... with upstream TimeoutConfig names, e.g. MaxTimeToConsistency:60",
-        _text,
-        metavar="SPEC",
-        ini="timeout_config_overrides",
-        file_key="timeoutConfig",
-    ),
-    _spec(
-        "timeout_scale",
-        "--timeout-scale",
-        "Multiply every timeout by FACTOR (e.g. 0.05 against the fast local environment, 3 for a slow cluster)",
-        parse_seconds,
-        metavar="FACTOR",
-        ini="timeout_scale",
-    ),
-    _spec(
-        "conformance_options_file",
-        "--conformance-options-file",
-        "YAML file with upstream ConfigurableOptions keys; flags override it",
-        parse_path,
-        metavar="PATH",
-        ini="conformance_options_file",
-    ),
-    _spec(
-        "cluster",
-        "--cluster",
-        "Where to run: local (built in, default), kind, or kubeconfig (existing cluster)",
-        parse_cluster,
-        metavar="PROVIDER",
-        ini="cluster",
-    ),
-    _spec(
-        "kubeconfig",
-        "--kubeconfig",
-        "Kubeconfig of an existing cluster (implies --cluster=kubeconfig)",
-        parse_path,
-        metavar="PATH",
-        ini="kubeconfig",
-    ),
-    _spec(
-        "implementation",
-        "--implementation",
-        "Implementation to install and test: a catalog name ('gwconf implementations') or a path to your own "
-        "profile YAML (default: local with --cluster=local, envoy-gateway with --cluster=kind)",
-        _text,
-        metavar="NAME",
-        ini="implementation",
-    ),
-    _spec(
-        "reports_dir",
-        "--reports-dir",
-        "Directory for run reports (default: reports)",
-        parse_path,
-        metavar="DIR",
-        ini="reports_dir",
-    ),
-    _spec(
-        "run_id",
-        "--run-id",
-        "Name of this run's report directory (default: date-time and a random suffix)",
-        _text,
-        metavar="ID",
-    ),
-    _spec(
-        "local_faults",
-        "--local-faults",
-        "Comma list of faults to switch on in the local reference gateway ('gwconf faults' lists them)",
-        _name_tuple,
-        metavar="LIST",
-    ),
-    _spec(
-        "local_latency",
-        "--local-latency",
-        "Seconds the local reference gateway takes to apply any change (simulates a slow implementation)",
-        parse_seconds,
-        metavar="SECONDS",
-        ini="local_latency",
-    ),
-    _spec(
-        "local_jitter",
-        "--local-jitter",
-        "Random extra 0..SECONDS added to --local-latency per change",
-        parse_seconds,
-        metavar="SECONDS",
-        ini="local_jitter",
-    ),
-    _spec(
-        "gateway_api_crds",
-        "--gateway-api-crds",
-        "Gateway API CRD file or directory for the local environment to serve and validate against",
-        parse_path,
-        metavar="PATH",
-        ini="gateway_api_crds",
-    ),
-    _spec(
-        "connect_to",
-        "--connect-to",
-        "ADDR:PORT=ADDR:PORT,... reach a Gateway address through another socket (port-forwards)",
-        parse_connect_to,
-        metavar="MAP",
-        ini="connect_to",
-    ),
-)
-
-from conformance.options_clusters import CLUSTER_SPECS  # noqa: E402  (it builds on OptionSpec above)
-
-SPECS = (*SPECS, *CLUSTER_SPECS)
+SPECS = (*UPSTREAM_AND_LOCAL_SPECS, *CLUSTER_SPECS)
 SPECS_BY_FLAG: Mapping[str, OptionSpec] = {s.flag: s for s in SPECS}
 FILE_KEYS: frozenset[str] = frozenset(
     {s.file_key.split(".")[0] for s in SPECS if s.file_key} | {"debug", "disableParallelTests", "failFast"}
@@ -743,3 +267,20 @@ def _check(options: Options) -> None:
         )
     if options.local_faults and options.cluster is not ClusterKind.LOCAL:
         raise OptionsError(f"--local-faults only applies to --cluster=local, not --cluster={options.cluster}")
+
+
+__all__ = [
+    "FILE_KEYS",
+    "SPECS",
+    "SPECS_BY_FLAG",
+    "ClusterKind",
+    "ImplementationInfo",
+    "OptionSpec",
+    "Options",
+    "OptionsError",
+    "Resolved",
+    "Source",
+    "dest",
+    "load_options_file",
+    "resolve",
+]

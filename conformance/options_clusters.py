@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from conformance.options import OptionsError, OptionSpec, _text, parse_bool, parse_path
+from conformance.option_values import OptionsError, OptionSpec, _text, parse_bool, parse_path
 from conformance.suggest import did_you_mean
 
 CHANNELS = ("standard", "experimental")
