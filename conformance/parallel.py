@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 WORKERINPUT_SOCKET = "gwconf_session_socket"
 WORKERINPUT_RUN_ID = "gwconf_run_id"
+WORKERINPUT_GROUPS = "gwconf_groups_file"
 SETUP_TIMEOUT = 6 * 3600.0
 """How long a worker waits for the controller's setup (a kind cluster and an install can take many minutes)."""
 
@@ -152,6 +153,8 @@ class SessionService:
         self._on_started = on_started
         self._dir = Path(tempfile.mkdtemp(prefix="gwconf-xdist-"))
         self.path = str(self._dir / "session.sock")
+        self.groups_path = str(self._dir / "groups.json")
+        """Where workers leave each collected test's group for the scheduler (see xdist_plugin)."""
         self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._server.bind(self.path)
         self._server.listen(64)

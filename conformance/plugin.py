@@ -16,9 +16,10 @@ from conformance import interrupts
 from conformance import options as opts
 from conformance.listener import ResultsListener
 from conformance.metadata import ConformanceTest
-from conformance.parallel import WORKERINPUT_RUN_ID, WORKERINPUT_SOCKET
+from conformance.parallel import WORKERINPUT_GROUPS, WORKERINPUT_RUN_ID, WORKERINPUT_SOCKET
 from conformance.recorder import PROP_DESCRIPTION, PROP_FEATURES, PROP_PROVISIONAL, PROP_SHORT_NAME
 from conformance.resources import bundle_path
+from conformance.results import write_json_atomic
 from conformance.suggest import did_you_mean
 from conformance.timeouts import differences
 
@@ -177,7 +178,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         ]
     config.stash[LISTENER_KEY].catalogue = catalogue
     if config.pluginmanager.hasplugin("xdist"):
-        _mark_groups(items)
+        _mark_groups(config, items)
     options = options_of(config)
     if seen and options.run_test and options.run_test not in seen:
         raise pytest.UsageError(
@@ -189,9 +190,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         raise pytest.UsageError(f"--skip-tests: no collected test is named {', '.join(unknown)}.{hint}")
 
 
-def _mark_groups(items: list[pytest.Item]) -> None:
-    """Tests sharing a base Gateway take turns on one pytest-xdist worker (see conformance.grouping)."""
-    from conformance.grouping import Footprint, groups, shared_gateways
+def _mark_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests sharing a base Gateway or an object take turns on one pytest-xdist worker (see
+    conformance.grouping). A worker also leaves every test's group where the controller's scheduler
+    reads it (conformance.xdist_plugin)."""
+    from conformance.grouping import footprint, groups
 
     resources = []
     for item in items:
@@ -199,12 +202,21 @@ def _mark_groups(items: list[pytest.Item]) -> None:
         if test is not None:
             module_file = Path(str(item.fspath))
             bundles = [bundle_path(module_file, name) for name in test.manifests]
-            resources.append(Footprint(test.short_name, test.parallel, shared_gateways(bundles)))
+            resources.append(footprint(test.short_name, test.parallel, bundles))
     names = groups(resources)
+    by_id: dict[str, str] = {}
     for item in items:
         test = item.stash.get(TEST_KEY, None)
         if test is not None:
             item.add_marker(pytest.mark.xdist_group(names[test.short_name]))
+        marks = sorted(
+            str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")
+        )
+        if marks:
+            by_id[item.nodeid] = "_".join(marks)
+    groups_file = str(getattr(config, "workerinput", {}).get(WORKERINPUT_GROUPS, ""))
+    if groups_file:
+        write_json_atomic(Path(groups_file), by_id)
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:

@@ -6,11 +6,14 @@ exist only when xdist is installed (``optionalhook``), and because this is all t
 
 from __future__ import annotations
 
+import json
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance.parallel import WORKERINPUT_RUN_ID, WORKERINPUT_SOCKET, Request, SessionService
+from conformance.parallel import WORKERINPUT_GROUPS, WORKERINPUT_RUN_ID, WORKERINPUT_SOCKET, Request, SessionService
 from conformance.session import ConformanceSession
 
 if TYPE_CHECKING:
@@ -42,18 +45,20 @@ class XdistController:
             self.service = SessionService(self._session, self._listener.set_facts)
         node.workerinput[WORKERINPUT_SOCKET] = self.service.path
         node.workerinput[WORKERINPUT_RUN_ID] = self._listener.run_id
+        node.workerinput[WORKERINPUT_GROUPS] = self.service.groups_path
 
     @pytest.hookimpl(optionalhook=True, tryfirst=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
-        """Plain ``-n N`` (xdist's ``load``) becomes ``loadgroup``, so shared-Gateway groups take turns.
+        """Tests in one group (conformance.grouping, or marked ``xdist_group``) go to one worker, in order.
 
-        An explicit ``--dist`` other than ``load`` is respected (at the user's risk of overlaps).
+        Replaces xdist's ``load`` (plain ``-n N``) and ``loadgroup``. xdist's own ``loadgroup`` learns the
+        groups from a suffix its workers append to test ids, which pytest 9.2 no longer lets it do, so
+        every test would be scheduled on its own; here the workers write the groups to a file instead
+        (plugin._mark_groups), read once all of them have collected. Other ``--dist`` modes are respected.
         """
-        if config.getoption("dist") != "load":
+        if config.getoption("dist") not in ("load", "loadgroup") or self.service is None:
             return None
-        from xdist.scheduler import LoadGroupScheduling
-
-        return LoadGroupScheduling(config, log)
+        return make_group_scheduler(config, log, Path(self.service.groups_path))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs after every worker has finished and before the results listener writes the reports.
@@ -64,3 +69,37 @@ class XdistController:
         for problem in problems:
             if reporter is not None:
                 reporter.write_line(f"gateway-conformance cleanup: {problem}", yellow=True)
+
+
+def make_group_scheduler(config: pytest.Config, log: Any, groups_file: Path) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        """xdist's scope scheduling with each test's scope read from the workers' groups file: a test
+        without a group is a scope of its own, so everything else spreads as under ``load``."""
+
+        def __init__(self) -> None:
+            super().__init__(config, log)
+            self._groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._groups is None:  # first asked in schedule(), after every worker has collected
+                self._groups = _read_groups(groups_file)
+            group = self._groups.get(nodeid)
+            return f"group:{group}" if group is not None else nodeid
+
+    return GroupScheduling()
+
+
+def _read_groups(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        # Workers on another machine cannot write here: run as plain ``load``, and say what that risks.
+        warnings.warn(
+            f"gateway-conformance: no test groups from the xdist workers ({err}); tests that share a "
+            "Gateway or an object may overlap",
+            stacklevel=1,
+        )
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
