@@ -120,7 +120,7 @@ def group_schedule(durations: dict[str, float]) -> tuple[float, str, float]:
     """(largest group's share of the serial time, its name, the best possible speed-up) from one run."""
     import importlib.util
 
-    from conformance.grouping import Footprint, groups, shared_gateways
+    from conformance.grouping import footprint, groups
     from conformance.resources import bundle_path
 
     footprints = []
@@ -131,7 +131,7 @@ def group_schedule(durations: dict[str, float]) -> tuple[float, str, float]:
         spec.loader.exec_module(module)
         test = module.CONFORMANCE
         bundles = [bundle_path(module_path, name) for name in test.manifests]
-        footprints.append(Footprint(test.short_name, test.parallel, shared_gateways(bundles)))
+        footprints.append(footprint(test.short_name, test.parallel, bundles))
     names = groups(footprints)
     totals: dict[str, float] = {}
     for test, seconds in durations.items():
