@@ -64,7 +64,8 @@ def cmd_faults(args: argparse.Namespace, rest: list[str]) -> int:
     faults = catalog()
     width = max((len(n) for n in faults), default=10)
     for name, fault in faults.items():
-        print(f"{name:<{width}}  [{fault.component}] {fault.breaks}")
+        kind = " (robustness)" if fault.robustness else f" (waits for {fault.awaiting})" if fault.awaiting else ""
+        print(f"{name:<{width}}  [{fault.component}] {fault.breaks}{kind}")
     return 0
 
 

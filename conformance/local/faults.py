@@ -29,6 +29,9 @@ class Fault:
     robustness: bool = False
     """A misbehaving implementation (flapping, hanging, resets) rather than one broken spec rule: used to
     check that the harness fails cleanly and in time, not part of the self-check's kill matrix."""
+    awaiting: str = ""
+    """The upstream tests that would observe this fault when they are not ported yet: the self-check
+    leaves it out by default (and says so) until they are, because no ported test can see it."""
 
 
 class UnknownFaultError(ValueError):

@@ -21,6 +21,12 @@ def test_backendtlspolicy_observed_generation_bump(kube: Kube, subtests: pytest.
     policy = NamespacedName(INFRA_NS, "observed-generation-bump")
     with subtests.test(msg="observedGeneration should increment"):
         kube.namespaces_must_be_ready([INFRA_NS])
+        # Upstream reads the policy right away. If the controller has not written its status by then,
+        # the first check passes on an empty status and the patch below lands before the policy's
+        # first reconcile, so a controller that never bumps observedGeneration still passes. Waiting
+        # for the Accepted condition (at the current generation) first, which the test requires later
+        # anyway, makes the check mean something without asking more of an implementation.
+        kube.backend_tls_policy_must_have_condition(policy, SAME_NAMESPACE_GATEWAY, Condition("Accepted", "True"))
         original = kube.get("BackendTLSPolicy", policy)
         assert original is not None, f"BackendTLSPolicy {policy} does not exist"
         kube.backend_tls_policy_must_have_latest_conditions(original)

@@ -58,3 +58,15 @@ def test_robustness_faults_are_not_in_the_default_kill_matrix() -> None:
     assert {"status-flapping", "dataplane-hangs", "api-goes-away"} <= robustness
     spec = {name for name, fault in catalog().items() if not fault.robustness}
     assert spec and not spec & robustness
+
+
+def test_the_default_matrix_leaves_out_robustness_faults_and_faults_awaiting_tests() -> None:
+    from conformance.local.faults import catalog
+    from conformance.selfcheck import default_faults, left_out
+
+    chosen = set(default_faults())
+    for name, fault in catalog().items():
+        assert (name in chosen) == (not fault.robustness and not fault.awaiting), name
+    awaiting = [name for name, fault in catalog().items() if fault.awaiting]
+    assert len(left_out()) == len(awaiting)
+    assert all(any(name in line for line in left_out()) for name in awaiting)

@@ -92,5 +92,7 @@ DATAPLANE_FAULTS: tuple[Fault, ...] = (
         TLS_LISTENER_SNI_IGNORED,
         "dataplane",
         "TLS ignores the SNI: every handshake on a port gets the certificate of its first HTTPS listener.",
+        # Every HTTPS listener sharing a port in the GATEWAY-HTTP bundles serves the same certificate.
+        awaiting="GATEWAY-TLS: TLSRoute listeners on one port with a certificate each",
     ),
 )
