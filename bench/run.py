@@ -253,7 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             (
                 "(c) What bounds the parallel speed-up",
                 (
-                    f"Tests that attach routes to the same shared Gateway take turns on one worker (README, *Parallel runs*). "
+                    f"Tests that attach routes to the same shared Gateway, or apply the same object, take turns on one worker "
+                    f"(README, *Parallel runs*). "
                     f"From the per-test times of a serial run at latency 1 s, the largest group (`{group}`) holds "
                     f"{share:.0%} of the serial time, so no number of workers can make the run more than {bound:.2f}x faster; "
                     f"-n 4 reached {speed4:.2f}x."
