@@ -8,7 +8,14 @@ from conformance.__about__ import __version__
 from conformance.features import FeatureName
 from conformance.kube.status import Condition, ExpectedListener, ExpectedParent, SupportedKind
 from conformance.metadata import ConformanceTest
-from conformance.probes.expectations import ExpectedRequest, ExpectedResponse, RedirectRequest, Request, Response
+from conformance.probes.expectations import (
+    ExpectedRequest,
+    ExpectedResponse,
+    RedirectRequest,
+    Request,
+    Response,
+    redirect_case,
+)
 from conformance.profiles import ProfileName
 from conformance.refs import GatewayRef, NamespacedName
 
@@ -28,4 +35,5 @@ __all__ = [
     "Response",
     "SupportedKind",
     "__version__",
+    "redirect_case",
 ]

@@ -140,3 +140,20 @@ class RouteChecks(GatewayChecks):
         address = self.wait_for_gateway_address(ref, use_port=use_port)
         self.routes_and_parent_must_be_accepted(ref, routes, kind=kind)
         return address
+
+    def gateway_and_routes_must_be_accepted_and_resolved(
+        self,
+        gw: GatewayRef | NamespacedName,
+        routes: Sequence[NamespacedName],
+        *,
+        kind: str = "HTTPRoute",
+        use_port: bool = True,
+    ) -> str:
+        """The common preamble of a traffic test: the Gateway has an address, every route is Accepted by it
+        and has ResolvedRefs True. Returns the Gateway's ``address:port``."""
+        __tracebackhide__ = True
+        ref = gw if isinstance(gw, GatewayRef) else GatewayRef(gw)
+        address = self.gateway_and_routes_must_be_accepted(ref, routes, kind=kind, use_port=use_port)
+        for route in routes:
+            self.route_must_have_resolved_refs_true(route, ref.nn, kind=kind)
+        return address

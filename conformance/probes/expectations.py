@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from conformance.infra import INFRA_NS
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
@@ -103,3 +105,15 @@ class ExpectedResponse:
         if self.backend:
             return f"{text} should go to {self.backend}"
         return f"{text} should receive one of {list(self.response.codes)}"
+
+
+def redirect_case(
+    path: str, status: int, where: RedirectRequest, *, method: str = "", namespace: str = INFRA_NS
+) -> ExpectedResponse:
+    """A request that must be answered with redirect ``status`` pointing ``where`` (not followed)."""
+    return ExpectedResponse(
+        request=Request(path=path, method=method, unfollow_redirect=True),
+        response=Response(status_code=status),
+        redirect_request=where,
+        namespace=namespace,
+    )

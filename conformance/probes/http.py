@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ from conformance.probes.tls import HandshakeRecord, TLSClientOptions, client_con
 from conformance.probes.websocket import WebSocketClient, WebSocketError
 
 if TYPE_CHECKING:
+    import pytest
+
     from conformance.probes.expectations import ExpectedResponse, Request
     from conformance.timeouts import TimeoutConfig
 
@@ -229,6 +231,19 @@ class HTTPProbe:
             return Attempt(problem is None, f"{rt.describe()}: {problem}" if problem else rt.describe())
 
         self.await_convergence(attempt, what=f"{sent.describe()}\n  expected: {describe_expectation(expected)}")
+
+    def expect_each(
+        self,
+        gateway_address: str,
+        cases: Sequence[ExpectedResponse],
+        subtests: pytest.Subtests,
+        *,
+        scheme: str = "http",
+    ) -> None:
+        """Each case as its own subtest (named as upstream names it), so one mismatch does not hide the rest."""
+        for i, case in enumerate(cases):
+            with subtests.test(msg=case.case_name(i)):
+                self.expect_eventually_consistent_response(gateway_address, case, scheme=scheme)
 
     def expect_eventually_consistent_tls_response(
         self, gateway_address: str, expected: ExpectedResponse, tls: TLSClientOptions

@@ -29,6 +29,8 @@ from conformance.probes.http import ProbeFailure
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    import pytest
+
     from conformance.kube.facade import Kube
     from conformance.probes.expectations import ExpectedResponse
     from conformance.probes.http import HTTPProbe
@@ -123,6 +125,24 @@ class EchoLogs:
                     f"(looked for {mirror_log_pattern(path).pattern!r})"
                 )
             self._clock.sleep(POLL_INTERVAL)
+
+
+def expect_each_mirrored(
+    http: HTTPProbe,
+    logs: EchoLogs,
+    gateway_address: str,
+    cases: Sequence[ExpectedResponse],
+    mirrors: Sequence[MirroredBackend],
+    subtests: pytest.Subtests,
+) -> None:
+    """Upstream's mirror loop: each case (a subtest) gets its answer and every mirror logs a copy of it."""
+    for i, case in enumerate(cases):
+        with subtests.test(msg=case.case_name(i)):
+            tagged = add_request_id(case)  # fresh ids: a log line can only come from this run's requests
+            # As upstream, the log window opens MaxTimeToConsistency before the first request.
+            since = time.time() - http.timeouts.max_time_to_consistency
+            http.expect_eventually_consistent_response(gateway_address, tagged)
+            logs.expect_mirrored(mirrors, tagged.request.path, since=since, timeout=http.timeouts.request_timeout)
 
 
 #: Percentage mirrors (upstream's constants): requests per round, in flight at once, rounds, and the

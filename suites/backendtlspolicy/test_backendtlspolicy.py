@@ -44,8 +44,9 @@ def test_backendtlspolicy(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests
     with subtests.test(msg="Re-encrypt HTTPS request sent to Service with valid BackendTLSPolicy should succeed"):
         route = NamespacedName(INFRA_NS, "backendtlspolicy-reencrypt")
         kube.namespaces_must_be_ready([INFRA_NS])
-        address = kube.gateway_and_routes_must_be_accepted(GatewayRef(HTTPS_GATEWAY), [route], use_port=False)
-        kube.route_must_have_resolved_refs_true(route, HTTPS_GATEWAY)
+        address = kube.gateway_and_routes_must_be_accepted_and_resolved(
+            GatewayRef(HTTPS_GATEWAY), [route], use_port=False
+        )
         kube.backend_tls_policy_must_have_condition(_policy("normative-test"), HTTPS_GATEWAY, ACCEPTED)
         kube.backend_tls_policy_must_have_condition(_policy("normative-test"), HTTPS_GATEWAY, RESOLVED)
         server_cert, _ = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-certificate"))
@@ -62,8 +63,9 @@ def test_backendtlspolicy(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests
 
     route = NamespacedName(INFRA_NS, "backendtlspolicy")
     kube.namespaces_must_be_ready([INFRA_NS])
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(SAME_NAMESPACE_GATEWAY), [route], use_port=False)
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(
+        GatewayRef(SAME_NAMESPACE_GATEWAY), [route], use_port=False
+    )
 
     with subtests.test(msg="HTTP request sent to Service with valid BackendTLSPolicy should succeed"):
         kube.backend_tls_policy_must_have_condition(_policy("normative-test"), SAME_NAMESPACE_GATEWAY, ACCEPTED)

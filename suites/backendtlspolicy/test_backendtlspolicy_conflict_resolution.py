@@ -37,8 +37,7 @@ def test_backendtlspolicy_conflict_resolution(kube: Kube, http: HTTPProbe, subte
     route = NamespacedName(INFRA_NS, "backendtlspolicy-conflict-resolution")
     gateway = SAME_NAMESPACE_GATEWAY
     kube.namespaces_must_be_ready([INFRA_NS])
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(gateway), [route], use_port=False)
-    kube.route_must_have_resolved_refs_true(route, gateway)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(gateway), [route], use_port=False)
 
     def policy_has(name: str, condition: Condition) -> None:
         kube.backend_tls_policy_must_have_condition(NamespacedName(INFRA_NS, name), gateway, condition)

@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 
 from conformance import (
-    Condition,
     ConformanceTest,
-    ExpectedResponse,
     FeatureName,
-    GatewayRef,
     NamespacedName,
-    Request,
-    Response,
 )
 from conformance.fixtures import HTTPProbe, Kube
-from conformance.infra import INFRA_NS, SAME_NAMESPACE_GATEWAY
+from conformance.infra import INFRA_NS
+from conformance.steps.backend_tls_refused import backend_tls_policies_must_be_refused
 
 CONFORMANCE = ConformanceTest(
     short_name="BackendTLSPolicyInvalidKind",
@@ -32,23 +28,11 @@ POLICIES = ("invalid-kind",)
 
 
 def test_backendtlspolicy_invalid_kind(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
-    route = NamespacedName(INFRA_NS, "backendtlspolicy-invalid-kind-test")
-    kube.namespaces_must_be_ready([INFRA_NS])
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(SAME_NAMESPACE_GATEWAY), [route], use_port=False)
-    for name in POLICIES:
-        policy = NamespacedName(INFRA_NS, name)
-        with subtests.test(msg=f"{name}: Accepted=False/NoValidCACertificate"):
-            no_valid_ca = Condition("Accepted", "False", "NoValidCACertificate")
-            kube.backend_tls_policy_must_have_condition(policy, SAME_NAMESPACE_GATEWAY, no_valid_ca)
-        with subtests.test(msg=f"{name}: ResolvedRefs=False/InvalidKind"):
-            unresolved = Condition("ResolvedRefs", "False", "InvalidKind")
-            kube.backend_tls_policy_must_have_condition(policy, SAME_NAMESPACE_GATEWAY, unresolved)
-        with subtests.test(msg=f"{name}: requests to its backend get a 5xx"):
-            http.expect_eventually_consistent_response(
-                address,
-                ExpectedResponse(
-                    request=Request(host="abc.example.com", path=f"/backendtlspolicy-{name}"),
-                    response=Response(status_codes=(500, 502, 503)),
-                    namespace=INFRA_NS,
-                ),
-            )
+    backend_tls_policies_must_be_refused(
+        kube,
+        http,
+        subtests,
+        route=NamespacedName(INFRA_NS, "backendtlspolicy-invalid-kind-test"),
+        policies=POLICIES,
+        unresolved_reason="InvalidKind",
+    )

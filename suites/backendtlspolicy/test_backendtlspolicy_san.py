@@ -47,8 +47,9 @@ CASES = (
 def test_backendtlspolicy_san(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     route = NamespacedName(INFRA_NS, "backendtlspolicy-san-test")
     kube.namespaces_must_be_ready([INFRA_NS])
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(SAME_NAMESPACE_GATEWAY), [route], use_port=False)
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(
+        GatewayRef(SAME_NAMESPACE_GATEWAY), [route], use_port=False
+    )
     accepted = Condition("Accepted", "True", "Accepted")
 
     for name, path, succeeds in CASES:

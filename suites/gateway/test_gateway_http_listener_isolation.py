@@ -53,9 +53,5 @@ def test_gateway_http_listener_isolation(kube: Kube, http: HTTPProbe, subtests: 
         with subtests.test(msg=label):
             gateway = NamespacedName(INFRA_NS, f"http-listener-isolation{suffix}")
             routes = [NamespacedName(INFRA_NS, f"attaches-to-{listener}{suffix}") for listener in LISTENERS]
-            address = kube.gateway_and_routes_must_be_accepted(gateway, routes)
-            for route in routes:
-                kube.route_must_have_resolved_refs_true(route, gateway)
-            for i, case in enumerate(_cases()):
-                with subtests.test(msg=case.case_name(i)):
-                    http.expect_eventually_consistent_response(address, case)
+            address = kube.gateway_and_routes_must_be_accepted_and_resolved(gateway, routes)
+            http.expect_each(address, _cases(), subtests)

@@ -39,8 +39,7 @@ def test_gateway_tls_backend_client_certificate(kube: Kube, http: HTTPProbe, sub
     route = NamespacedName(INFRA_NS, "gateway-tls-backend-client-certificate")
     policy = NamespacedName(INFRA_NS, "gateway-tls-backend-client-certificate-test")
     kube.namespaces_must_be_ready([INFRA_NS])
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(gateway), [route], use_port=False)
-    kube.route_must_have_resolved_refs_true(route, gateway)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(gateway), [route], use_port=False)
     kube.backend_tls_policy_must_have_condition(policy, gateway, Condition("Accepted", "True", "Accepted"))
     kube.gateway_must_have_condition(gateway, Condition("ResolvedRefs", "True", "ResolvedRefs"))
 

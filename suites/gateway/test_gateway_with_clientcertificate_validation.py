@@ -32,9 +32,7 @@ def test_gateway_with_clientcertificate_validation(kube: Kube, http: HTTPProbe, 
         NamespacedName(INFRA_NS, "client-certificate-validation-https-test-no-hostname"),
     ]
     # Two HTTPS ports: take the address alone and add each port.
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(gateway), routes, use_port=False)
-    for route in routes:
-        kube.route_must_have_resolved_refs_true(route, gateway)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(gateway), routes, use_port=False)
     server_cert, _ = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-certificate"))
     default_cert, default_key = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-client-certificate"))
     port_cert, port_key = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-per-port-client-certificate"))

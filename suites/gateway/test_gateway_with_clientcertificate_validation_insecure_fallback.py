@@ -43,9 +43,7 @@ def test_gateway_with_clientcertificate_validation_insecure_fallback(
         NamespacedName(INFRA_NS, "client-cert-validation-insecure-fallback-test"),
         NamespacedName(INFRA_NS, "client-cert-validation-insecure-fallback-test-no-hostname"),
     ]
-    address = kube.gateway_and_routes_must_be_accepted(GatewayRef(gateway), routes, use_port=False)
-    for route in routes:
-        kube.route_must_have_resolved_refs_true(route, gateway)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(gateway), routes, use_port=False)
 
     with subtests.test(msg="the Gateway reports InsecureFrontendValidationMode=True/ConfigurationChanged"):
         kube.gateway_must_have_condition(

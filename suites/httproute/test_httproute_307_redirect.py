@@ -6,12 +6,10 @@ import pytest
 
 from conformance import (
     ConformanceTest,
-    ExpectedResponse,
     FeatureName,
     NamespacedName,
     RedirectRequest,
-    Request,
-    Response,
+    redirect_case,
 )
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_NS, SAME_NAMESPACE_GATEWAY
@@ -25,23 +23,11 @@ CONFORMANCE = ConformanceTest(
 )
 
 
-def _redirect(path: str, status: int, where: RedirectRequest, method: str = "") -> ExpectedResponse:
-    return ExpectedResponse(
-        request=Request(path=path, method=method, unfollow_redirect=True),
-        response=Response(status_code=status),
-        redirect_request=where,
-        namespace=INFRA_NS,
-    )
-
-
-CASES = (_redirect("/temporary", 307, RedirectRequest(path="/temporary")),)
+CASES = (redirect_case("/temporary", 307, RedirectRequest(path="/temporary")),)
 
 
 def test_httproute_307_redirect(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     route = NamespacedName(INFRA_NS, "307-redirect")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(gateway_address, case)
+    http.expect_each(gateway_address, CASES, subtests)

@@ -257,6 +257,4 @@ def test_httproute_cors(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) 
     for route in routes:
         kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
 
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(gateway_address, case)
+    http.expect_each(gateway_address, CASES, subtests)

@@ -18,8 +18,7 @@ CONFORMANCE = ConformanceTest(
 
 def test_httproute_cross_namespace(kube: Kube, http: HTTPProbe) -> None:
     route = NamespacedName(WEB_BACKEND_NS, "cross-namespace")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(BACKEND_NAMESPACES_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, BACKEND_NAMESPACES_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(BACKEND_NAMESPACES_GATEWAY, [route])
 
     http.expect_eventually_consistent_response(
         gateway_address,

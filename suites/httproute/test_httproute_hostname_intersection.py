@@ -109,12 +109,8 @@ def test_httproute_hostname_intersection(kube: Kube, http: HTTPProbe, subtests: 
     kube.namespaces_must_be_ready([INFRA_NS])
 
     with subtests.test(msg="routes whose hostnames intersect a listener"):
-        gateway_address = kube.gateway_and_routes_must_be_accepted(GATEWAY, INTERSECTING_ROUTES)
-        for route in INTERSECTING_ROUTES:
-            kube.route_must_have_resolved_refs_true(route, GATEWAY)
-        for i, case in enumerate(INTERSECTING_CASES):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(gateway_address, case)
+        gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(GATEWAY, INTERSECTING_ROUTES)
+        http.expect_each(gateway_address, INTERSECTING_CASES, subtests)
 
     with subtests.test(msg="a route whose hostnames intersect no listener"):
         gateway_address = kube.gateway_and_routes_must_be_accepted(GATEWAY, [])
@@ -130,9 +126,7 @@ def test_httproute_hostname_intersection(kube: Kube, http: HTTPProbe, subtests: 
             ],
             namespace_required=True,
         )
-        for i, case in enumerate(NON_INTERSECTING_CASES):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(gateway_address, case)
+        http.expect_each(gateway_address, NON_INTERSECTING_CASES, subtests)
 
     with subtests.test(msg="attachedRoutes counts accepted routes only"):
         kube.gateway_status_must_have_listeners(
@@ -154,9 +148,5 @@ def test_httproute_hostname_intersection(kube: Kube, http: HTTPProbe, subtests: 
         )
 
     with subtests.test(msg="routes on a listener without a hostname"):
-        gateway_address = kube.gateway_and_routes_must_be_accepted(GATEWAY_NO_HOSTNAME, NO_HOSTNAME_ROUTES)
-        for route in NO_HOSTNAME_ROUTES:
-            kube.route_must_have_resolved_refs_true(route, GATEWAY_NO_HOSTNAME)
-        for i, case in enumerate(NO_HOSTNAME_CASES):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(gateway_address, case)
+        gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(GATEWAY_NO_HOSTNAME, NO_HOSTNAME_ROUTES)
+        http.expect_each(gateway_address, NO_HOSTNAME_CASES, subtests)

@@ -31,9 +31,7 @@ def test_httproute_https_listener(kube: Kube, http: HTTPProbe, subtests: pytest.
         NamespacedName(INFRA_NS, "httproute-https-test"),
         NamespacedName(INFRA_NS, "httproute-https-test-no-hostname"),
     ]
-    address = kube.gateway_and_routes_must_be_accepted(HTTPS_GATEWAY, routes)
-    for route in routes:
-        kube.route_must_have_resolved_refs_true(route, HTTPS_GATEWAY)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(HTTPS_GATEWAY, routes)
     server_cert, _ = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-certificate"))
 
     for index, (host, status, backend) in enumerate(CASES):

@@ -48,9 +48,7 @@ def test_httproute_https_listener_detect_misdirected_requests(
     kube: Kube, http: HTTPProbe, subtests: pytest.Subtests
 ) -> None:
     routes = [NamespacedName(INFRA_NS, f"https-listener-detect-misdirected-requests-test-{n}") for n in range(1, 5)]
-    address = kube.gateway_and_routes_must_be_accepted(HTTPS_GATEWAY, routes)
-    for route in routes:
-        kube.route_must_have_resolved_refs_true(route, HTTPS_GATEWAY)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(HTTPS_GATEWAY, routes)
     server_cert, _ = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-certificate"))
 
     for index, (sni, host, status, backend) in enumerate(CASES):

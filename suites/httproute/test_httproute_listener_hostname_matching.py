@@ -61,6 +61,4 @@ def test_httproute_listener_hostname_matching(kube: Kube, http: HTTPProbe, subte
     )
     kube.route_must_have_resolved_refs_true(route_v3, gateway)
 
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(gateway_address, case)
+    http.expect_each(gateway_address, CASES, subtests)

@@ -41,8 +41,7 @@ def test_httproute_listener_port_matching(kube: Kube, http: HTTPProbe, subtests:
     addresses: dict[str, str] = {}
     for route_name, listener in ROUTES.items():
         route = NamespacedName(INFRA_NS, route_name)
-        address = kube.gateway_and_routes_must_be_accepted(GatewayRef(GATEWAY, (listener,)), [route])
-        kube.route_must_have_resolved_refs_true(route, GATEWAY)
+        address = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(GATEWAY, (listener,)), [route])
         addresses[listener] = address
     by_port = {"8080": addresses["listener-2"], "8090": addresses["listener-4"]}
 

@@ -37,10 +37,6 @@ CASES = (
 
 def test_httproute_matching_across_routes(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     routes = [NamespacedName(INFRA_NS, "matching-part1"), NamespacedName(INFRA_NS, "matching-part2")]
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, routes)
-    for route in routes:
-        kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, routes)
 
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(gateway_address, case)
+    http.expect_each(gateway_address, CASES, subtests)

@@ -27,8 +27,5 @@ CASES = (
 
 
 def test_httproute_omitted_backendrefs(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
-    address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [ROUTE])
-    kube.route_must_have_resolved_refs_true(ROUTE, SAME_NAMESPACE_GATEWAY)
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(address, case)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [ROUTE])
+    http.expect_each(address, CASES, subtests)

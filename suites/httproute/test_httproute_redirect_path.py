@@ -6,12 +6,10 @@ import pytest
 
 from conformance import (
     ConformanceTest,
-    ExpectedResponse,
     FeatureName,
     NamespacedName,
     RedirectRequest,
-    Request,
-    Response,
+    redirect_case,
 )
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_NS, SAME_NAMESPACE_GATEWAY
@@ -24,30 +22,18 @@ CONFORMANCE = ConformanceTest(
 )
 
 
-def _redirect(path: str, status: int, where: RedirectRequest, method: str = "") -> ExpectedResponse:
-    return ExpectedResponse(
-        request=Request(path=path, method=method, unfollow_redirect=True),
-        response=Response(status_code=status),
-        redirect_request=where,
-        namespace=INFRA_NS,
-    )
-
-
 CASES = (
-    _redirect("/original-prefix/lemon", 302, RedirectRequest(path="/replacement-prefix/lemon")),
-    _redirect("/full/path/original", 302, RedirectRequest(path="/full-path-replacement")),
-    _redirect("/path-and-host", 302, RedirectRequest(host="example.org", path="/replacement-prefix")),
-    _redirect("/path-and-status", 301, RedirectRequest(path="/replacement-prefix")),
-    _redirect("/full-path-and-host", 302, RedirectRequest(host="example.org", path="/replacement-full")),
-    _redirect("/full-path-and-status", 301, RedirectRequest(path="/replacement-full")),
+    redirect_case("/original-prefix/lemon", 302, RedirectRequest(path="/replacement-prefix/lemon")),
+    redirect_case("/full/path/original", 302, RedirectRequest(path="/full-path-replacement")),
+    redirect_case("/path-and-host", 302, RedirectRequest(host="example.org", path="/replacement-prefix")),
+    redirect_case("/path-and-status", 301, RedirectRequest(path="/replacement-prefix")),
+    redirect_case("/full-path-and-host", 302, RedirectRequest(host="example.org", path="/replacement-full")),
+    redirect_case("/full-path-and-status", 301, RedirectRequest(path="/replacement-full")),
 )
 
 
 def test_httproute_redirect_path(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     route = NamespacedName(INFRA_NS, "redirect-path")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
-    for i, case in enumerate(CASES):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(gateway_address, case)
+    http.expect_each(gateway_address, CASES, subtests)

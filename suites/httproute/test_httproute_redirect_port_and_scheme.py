@@ -77,8 +77,7 @@ def test_httproute_redirect_port_and_scheme(kube: Kube, http: HTTPProbe, subtest
         (HTTPS_GATEWAY, "http-route-for-listener-on-port-443"),
     ):
         route_nn = NamespacedName(INFRA_NS, route)
-        addresses[gateway] = kube.gateway_and_routes_must_be_accepted(GatewayRef(gateway), [route_nn])
-        kube.route_must_have_resolved_refs_true(route_nn, gateway)
+        addresses[gateway] = kube.gateway_and_routes_must_be_accepted_and_resolved(GatewayRef(gateway), [route_nn])
     server_cert, _ = kube.tls_secret(NamespacedName(INFRA_NS, "tls-validity-checks-certificate"))
 
     for index, (path, scheme, port) in enumerate(VIA_80):

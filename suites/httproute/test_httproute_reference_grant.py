@@ -19,8 +19,7 @@ CONFORMANCE = ConformanceTest(
 
 def test_httproute_reference_grant(kube: Kube, http: HTTPProbe) -> None:
     route = NamespacedName(INFRA_NS, "reference-grant")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
     http.expect_eventually_consistent_response(
         gateway_address,

@@ -25,8 +25,7 @@ REQUESTS = 100
 
 def test_httproute_request_header_modifier_backend_weights(kube: Kube, http: HTTPProbe) -> None:
     route = NamespacedName(INFRA_NS, "request-header-modifier-backend-weights")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
     expected = ExpectedResponse(request=Request(path="/"), response=Response(status_code=200), namespace=INFRA_NS)
     http.expect_eventually_consistent_response(gateway_address, expected)

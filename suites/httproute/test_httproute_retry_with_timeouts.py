@@ -60,8 +60,7 @@ CASES = (
 
 def test_httproute_retry_with_timeouts(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
     route = NamespacedName(INFRA_NS, "retries-with-timeouts")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
     for i, (name, path, params, want) in enumerate(CASES):
         with subtests.test(msg=f"{i} request to '{path}' {name}"):

@@ -63,8 +63,7 @@ def _fill_endpoint_slices(kube: Kube, pods: list[dict[str, Any]]) -> None:
 
 
 def test_httproute_service_types(kube: Kube, http: HTTPProbe, subtests: pytest.Subtests) -> None:
-    address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [ROUTE])
-    kube.route_must_have_resolved_refs_true(ROUTE, SAME_NAMESPACE_GATEWAY)
+    address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [ROUTE])
 
     deployment = kube.get("Deployment", NamespacedName(INFRA_NS, INFRA_BACKEND_V1))
     assert deployment is not None, f"Deployment {INFRA_NS}/{INFRA_BACKEND_V1} does not exist"

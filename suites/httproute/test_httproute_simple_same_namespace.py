@@ -16,8 +16,7 @@ CONFORMANCE = ConformanceTest(
 
 def test_httproute_simple_same_namespace(kube: Kube, http: HTTPProbe) -> None:
     route = NamespacedName(INFRA_NS, "gateway-conformance-infra-test")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
     http.expect_eventually_consistent_response(
         gateway_address,

@@ -25,8 +25,7 @@ WEIGHTS = {INFRA_BACKEND_V1: 0.7, INFRA_BACKEND_V2: 0.3, INFRA_BACKEND_V3: 0.0}
 
 def test_httproute_weight(kube: Kube, http: HTTPProbe) -> None:
     route = NamespacedName(INFRA_NS, "weighted-backends")
-    gateway_address = kube.gateway_and_routes_must_be_accepted(SAME_NAMESPACE_GATEWAY, [route])
-    kube.route_must_have_resolved_refs_true(route, SAME_NAMESPACE_GATEWAY)
+    gateway_address = kube.gateway_and_routes_must_be_accepted_and_resolved(SAME_NAMESPACE_GATEWAY, [route])
 
     expected = ExpectedResponse(request=Request(path="/"), response=Response(status_codes=(200,)), namespace=INFRA_NS)
 

@@ -90,9 +90,7 @@ def test_listenerset_allowed_routes_namespaces(kube: Kube, http: HTTPProbe, subt
                 ExpectedListener("listener-set-listener-allowed-routes-selector", 1, HTTP_ROUTE_KIND, READY),
             ],
         )
-        for i, case in enumerate(SAME_NS_CASES):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(address, case)
+        http.expect_each(address, SAME_NS_CASES, subtests)
 
     with subtests.test(msg="ListenerSet in another namespace"):
         route_beside_set = NamespacedName(CROSS_NS, "route-in-listenerset-namespace")
@@ -106,6 +104,4 @@ def test_listenerset_allowed_routes_namespaces(kube: Kube, http: HTTPProbe, subt
             CROSS_NS_SET.nn,
             [ExpectedListener("listener-set-listener-allowed-routes-cross-ns-same", 1, HTTP_ROUTE_KIND, READY)],
         )
-        for i, case in enumerate(CROSS_NS_CASES):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(address, case)
+        http.expect_each(address, CROSS_NS_CASES, subtests)

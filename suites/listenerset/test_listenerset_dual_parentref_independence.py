@@ -54,9 +54,7 @@ def test_listenerset_dual_parentref_independence(kube: Kube, http: HTTPProbe, su
         kube.route_must_have_condition(route, GATEWAY.nn, Condition("Accepted", "True"))
         kube.route_must_have_condition(route, LISTENER_SET.nn, Condition("Accepted", "True"))
         cases = (_to("gw-dual.com", "/dualboth", INFRA_BACKEND_V1), _to("ls-dual.com", "/dualboth", INFRA_BACKEND_V1))
-        for i, case in enumerate(cases):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(address, case)
+        http.expect_each(address, cases, subtests)
 
     with subtests.test(msg="only the ListenerSet parentRef is accepted"):
         route = NamespacedName(INFRA_NS, "route-dual-parentref-one")
@@ -67,6 +65,4 @@ def test_listenerset_dual_parentref_independence(kube: Kube, http: HTTPProbe, su
             _to("ls-dual.com", "/dualone", INFRA_BACKEND_V2),
             ExpectedResponse(request=Request(host="gw-dual.com", path="/dualone"), response=Response(status_code=404)),
         )
-        for i, case in enumerate(cases):
-            with subtests.test(msg=case.case_name(i)):
-                http.expect_eventually_consistent_response(address, case)
+        http.expect_each(address, cases, subtests)

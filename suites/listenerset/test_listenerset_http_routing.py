@@ -103,6 +103,4 @@ def test_listenerset_http_routing(kube: Kube, http: HTTPProbe, subtests: pytest.
         ],
     )
 
-    for i, case in enumerate(_cases()):
-        with subtests.test(msg=case.case_name(i)):
-            http.expect_eventually_consistent_response(address, case)
+    http.expect_each(address, _cases(), subtests)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Condition, ConformanceTest, FeatureName, NamespacedName
+from conformance import ConformanceTest, FeatureName
 from conformance.fixtures import Kube
-from conformance.infra import INFRA_NS
+from conformance.steps.listener_set_conflict import listener_conflicts_must_resolve_to_first_claimant
 
 CONFORMANCE = ConformanceTest(
     short_name="ListenerSetProtocolConflict",
@@ -20,53 +20,6 @@ CONFORMANCE = ConformanceTest(
     parallel=True,
 )
 
-GATEWAY = NamespacedName(INFRA_NS, "gateway-with-listenerset-protocol-conflict")
-READY = (Condition("ResolvedRefs"), Condition("Accepted"), Condition("Programmed"))
-LOST = (
-    Condition("Accepted", "False", "ProtocolConflict"),
-    Condition("Programmed", "False", "ProtocolConflict"),
-    Condition("Conflicted", "True", "ProtocolConflict"),
-)
-GATEWAY_LISTENER = "protocol-conflict-with-gateway-listener"
-LISTENER_SET_LISTENER = "protocol-conflict-with-listener-set-listener"
-
-
-def _set(name: str) -> NamespacedName:
-    return NamespacedName(INFRA_NS, f"listenerset-with-protocol-conflict-with-{name}")
-
 
 def test_listenerset_protocol_conflict(kube: Kube, subtests: pytest.Subtests) -> None:
-    kube.namespaces_must_be_ready([INFRA_NS])
-    kube.gateway_must_have_condition(GATEWAY, Condition("Accepted", "True"))
-    kube.gateway_listeners_must_have_conditions(GATEWAY, READY, ["gateway-listener"])
-    # The Gateway's own listener wins the clash.
-    kube.gateway_listeners_must_have_conditions(GATEWAY, READY, [GATEWAY_LISTENER])
-    # Only the ListenerSets that keep a valid listener are attached.
-    kube.gateway_must_have_attached_listener_sets(GATEWAY, 2)
-
-    with subtests.test(msg="first ListenerSet: loses to the Gateway, wins against later ListenerSets"):
-        listener_set = _set("gateway-1")
-        kube.listener_set_must_have_condition(listener_set, Condition("Accepted", "True"))
-        kube.listener_set_must_have_condition(listener_set, Condition("Programmed", "True", "Programmed"))
-        kube.listener_set_listeners_must_have_conditions(listener_set, READY, ["listener-set-1-listener"])
-        kube.listener_set_listeners_must_have_conditions(listener_set, LOST, [GATEWAY_LISTENER])
-        kube.listener_set_listeners_must_have_conditions(listener_set, READY, [LISTENER_SET_LISTENER])
-
-    with subtests.test(msg="second ListenerSet: its only listener loses to the Gateway"):
-        listener_set = _set("gateway-2")
-        kube.listener_set_must_have_condition(listener_set, Condition("Accepted", "False", "ListenersNotValid"))
-        kube.listener_set_must_have_condition(listener_set, Condition("Programmed", "False", "ListenersNotValid"))
-        kube.listener_set_listeners_must_have_conditions(listener_set, LOST, [GATEWAY_LISTENER])
-
-    with subtests.test(msg="third ListenerSet: loses to an older ListenerSet"):
-        listener_set = _set("listener-set-1")
-        kube.listener_set_must_have_condition(listener_set, Condition("Accepted", "True"))
-        kube.listener_set_must_have_condition(listener_set, Condition("Programmed", "True", "Programmed"))
-        kube.listener_set_listeners_must_have_conditions(listener_set, READY, ["listener-set-2-listener"])
-        kube.listener_set_listeners_must_have_conditions(listener_set, LOST, [LISTENER_SET_LISTENER])
-
-    with subtests.test(msg="fourth ListenerSet: its only listener loses to an older ListenerSet"):
-        listener_set = _set("listener-set-2")
-        kube.listener_set_must_have_condition(listener_set, Condition("Accepted", "False", "ListenersNotValid"))
-        kube.listener_set_must_have_condition(listener_set, Condition("Programmed", "False", "ListenersNotValid"))
-        kube.listener_set_listeners_must_have_conditions(listener_set, LOST, [LISTENER_SET_LISTENER])
+    listener_conflicts_must_resolve_to_first_claimant(kube, subtests, "protocol")
