@@ -5,8 +5,9 @@ normalise away: the raw request-target (``//`` and percent-escapes kept), header
 casing, aborting a connection with a TCP RST (the echo ``/retry`` endpoint), and timing. h11 parses and
 frames; this module only moves bytes, applies timeouts, and keeps connections alive.
 
-Handlers are ``async (Request) -> Response``. A handler drops the connection instead of answering by
-raising :class:`ConnectionAbort` (``reset=True`` sends an RST, as Go's ``SetLinger(0)`` + ``Close``).
+Handlers are ``async (Request) -> Response`` (types in :mod:`conformance.local.messages`). A handler
+drops the connection instead of answering by raising :class:`ConnectionAbort` (``reset=True`` sends an
+RST, as Go's ``SetLinger(0)`` + ``Close``).
 The client side (one upstream connection of the gateway) is :mod:`conformance.local.gateway.upstream`.
 """
 
@@ -15,126 +16,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import http
 import logging
 import socket
 import ssl
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import h11
 
-log = logging.getLogger(__name__)
+from conformance.local.messages import (
+    DEFAULT_TIMEOUTS,
+    ConnectionAbort,
+    Handler,
+    PeerProtocolError,
+    Request,
+    Response,
+    Timeouts,
+    decode_headers,
+    encode_headers,
+    reason_phrase,
+    text_response,
+)
 
-Headers = tuple[tuple[str, str], ...]
-Body = bytes | AsyncIterator[bytes]
-Upgrade = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bytes], Awaitable[None]]
-"""Runs a switched protocol on a connection: (reader, writer, bytes already read past the request)."""
+log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
 #: Request bodies are read whole before the handler runs; conformance bodies are tiny, this is a guard.
 MAX_REQUEST_BODY = 16 * 1024 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304})
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    """Every socket operation is bounded; these are the bounds (seconds)."""
-
-    idle: float = 120.0
-    """Waiting for the next request on a kept-alive connection."""
-    read: float = 60.0
-    """Each read while a request or response is in progress."""
-    write: float = 60.0
-    """Each flush of written data."""
-    connect: float = 5.0
-    """Client side: establishing the TCP connection."""
-
-
-DEFAULT_TIMEOUTS = Timeouts()
-
-
-class ConnectionAbort(Exception):
-    """Raised by a handler or a streaming body: drop the connection instead of (finishing) answering."""
-
-    def __init__(self, reset: bool = True) -> None:
-        super().__init__("connection aborted" + (" with RST" if reset else ""))
-        self.reset = reset
-
-
-class PeerProtocolError(ConnectionError):
-    """The peer broke HTTP/1.1 (malformed message, closed mid-message)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    method: str
-    target: str
-    """The raw request-target exactly as received (latin-1 decoded, so it round-trips to the same bytes)."""
-    headers: Headers
-    """Header fields as received: original name casing and order, latin-1 decoded."""
-    body: bytes
-    http_version: str
-    """``"1.1"`` or ``"1.0"``."""
-    client: tuple[str, int]
-    server: tuple[str, int]
-    chunked: bool = False
-    """The body came with ``Transfer-Encoding: chunked`` (a proxy keeps that framing)."""
-    scheme: str = "http"
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Transport facts for later modes (TLS version, SNI, peer certificates) without changing this type."""
-
-    @property
-    def path(self) -> str:
-        return self.target.partition("?")[0]
-
-    @property
-    def query(self) -> str:
-        return self.target.partition("?")[2]
-
-    def header_values(self, name: str) -> list[str]:
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
-
-    def header(self, name: str) -> str | None:
-        values = self.header_values(name)
-        return values[0] if values else None
-
-
-@dataclass(slots=True)
-class Response:
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: Body = b""
-    """Whole body, or an async iterator of chunks streamed as they come (then framed chunked if no length)."""
-    reason: str | None = None
-    upgrade: Upgrade | None = None
-    """With status 101: takes the connection over once the 101 is sent (WebSocket, h2c)."""
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """A short plain-text answer (errors of the gateway, simple echo endpoints)."""
-    return Response(status, [("Content-Type", "text/plain; charset=utf-8"), *headers], text.encode())
-
-
-def _reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def encode_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-
-
-def decode_headers(raw: Iterable[tuple[bytes, bytes]]) -> Headers:
-    return tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in raw)
 
 
 def abort_transport(writer: asyncio.StreamWriter, reset: bool) -> None:
@@ -446,7 +355,7 @@ class HTTPServer:
             headers.append(("Content-Length", str(len(response.body))))
         if "date" not in names:
             headers.append(("Date", email.utils.formatdate(usegmt=True)))
-        reason = response.reason if response.reason is not None else _reason(response.status)
+        reason = response.reason if response.reason is not None else reason_phrase(response.status)
         return h11.Response(
             status_code=response.status, headers=encode_headers(headers), reason=reason.encode("latin-1")
         )

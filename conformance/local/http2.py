@@ -3,13 +3,13 @@
 Three places speak HTTP/2: the reference gateway's listeners (``h2`` chosen by ALPN on HTTPS, and
 prior-knowledge cleartext HTTP/2 on HTTP ports), the echo backend's h2c port, and the gateway's
 connections to backends whose Service port says ``appProtocol: kubernetes.io/h2c``. The server side
-turns every stream into the same :class:`~conformance.local.http11.Request` the HTTP/1.1 server
+turns every stream into the same :class:`~conformance.local.messages.Request` the HTTP/1.1 server
 produces (``http_version`` ``"2.0"``, the ``:authority`` as a ``Host`` header) and sends the handler's
-:class:`~conformance.local.http11.Response` back, so handlers never know which protocol carried them.
+:class:`~conformance.local.messages.Response` back, so handlers never know which protocol carried them.
 The client side sends one request per connection (the gateway's upstream connections are not pooled).
 
 ``h2`` only frames and keeps state; this module moves bytes, honours flow control and bounds every
-wait with the same :class:`~conformance.local.http11.Timeouts` as HTTP/1.1.
+wait with the same :class:`~conformance.local.messages.Timeouts` as HTTP/1.1.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import h2.errors
 import h2.events
 import h2.exceptions
 
-from conformance.local.http11 import (
+from conformance.local.http11 import MAX_REQUEST_BODY
+from conformance.local.messages import (
     DEFAULT_TIMEOUTS,
-    MAX_REQUEST_BODY,
     ConnectionAbort,
     Handler,
     Headers,

@@ -13,7 +13,7 @@ import hashlib
 import struct
 from urllib.parse import urlsplit
 
-from conformance.local.http11 import Request, Response, text_response
+from conformance.local.messages import Request, Response, text_response
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA

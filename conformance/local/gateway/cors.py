@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from conformance.local.gateway import faults_filters as FF
-from conformance.local.http11 import Response
+from conformance.local.messages import Response
 
 if TYPE_CHECKING:
     from conformance.local.faults import ActiveFaults

@@ -40,8 +40,9 @@ from conformance.local.gateway.config import (
 from conformance.local.gateway.faults_tls import MISDIRECTED_NOT_DETECTED
 from conformance.local.gateway.retries import Send
 from conformance.local.gateway.tls import CertificateError, CertificateStore, TLSListener, TLSPort
-from conformance.local.http11 import DEFAULT_TIMEOUTS, HTTPServer, Request, Response, Timeouts, text_response
+from conformance.local.http11 import HTTPServer
 from conformance.local.loop import BackgroundLoop
+from conformance.local.messages import DEFAULT_TIMEOUTS, Request, Response, Timeouts, text_response
 from conformance.local.metrics import METRICS
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from conformance.local.gateway import cors, mirrors, proxy, redirects, retries
 from conformance.local.gateway import faults_filters as FF
 from conformance.local.gateway.balancer import Failure, Target
 from conformance.local.gateway.rewrites import join_target, modified_path, split_target
-from conformance.local.http11 import DEFAULT_TIMEOUTS, Request, Response, Timeouts, text_response
+from conformance.local.messages import DEFAULT_TIMEOUTS, Request, Response, Timeouts, text_response
 
 if TYPE_CHECKING:
     from conformance.local.faults import ActiveFaults

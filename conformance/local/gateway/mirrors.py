@@ -21,7 +21,7 @@ from conformance.local.gateway import proxy
 if TYPE_CHECKING:
     from conformance.local.faults import ActiveFaults
     from conformance.local.gateway.config import Backend
-    from conformance.local.http11 import Timeouts
+    from conformance.local.messages import Timeouts
 
 log = logging.getLogger(__name__)
 

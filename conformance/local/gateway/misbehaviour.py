@@ -7,7 +7,7 @@ import time
 
 from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import faults_misbehaviour as fm
-from conformance.local.http11 import ConnectionAbort, Response, text_response
+from conformance.local.messages import ConnectionAbort, Response, text_response
 
 
 async def intercept(faults: ActiveFaults) -> Response | None:

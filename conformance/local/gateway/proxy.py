@@ -20,7 +20,7 @@ from conformance.local.faults import ActiveFaults
 from conformance.local.gateway import faults_dataplane as F
 from conformance.local.gateway.config import Endpoint
 from conformance.local.gateway.upstream import ClientConnection
-from conformance.local.http11 import (
+from conformance.local.messages import (
     DEFAULT_TIMEOUTS,
     ConnectionAbort,
     PeerProtocolError,

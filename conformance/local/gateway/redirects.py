@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.local.gateway import faults_filters as FF
 from conformance.local.gateway.rewrites import join_target, modified_path, split_target
-from conformance.local.http11 import Response
+from conformance.local.messages import Response
 
 if TYPE_CHECKING:
     from conformance.local.faults import ActiveFaults

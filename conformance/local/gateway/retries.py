@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.local.gateway import faults_filters as FF
 from conformance.local.gateway import proxy
-from conformance.local.http11 import DEFAULT_TIMEOUTS, Response, Timeouts, text_response
+from conformance.local.messages import DEFAULT_TIMEOUTS, Response, Timeouts, text_response
 
 if TYPE_CHECKING:
     from conformance.local.faults import ActiveFaults

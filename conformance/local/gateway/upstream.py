@@ -12,16 +12,14 @@ from dataclasses import dataclass
 
 import h11
 
-from conformance.local.http11 import (
+from conformance.local.http11 import MAX_REQUEST_BODY, close_writer, next_event
+from conformance.local.messages import (
     DEFAULT_TIMEOUTS,
-    MAX_REQUEST_BODY,
     Headers,
     PeerProtocolError,
     Timeouts,
-    close_writer,
     decode_headers,
     encode_headers,
-    next_event,
 )
 
 

@@ -34,7 +34,8 @@ from conformance.local.gateway.config import BackendTLS, Endpoint, TLSConfig
 from conformance.local.gateway.tls import tls_digest
 from conformance.local.gateway.upstream import ClientConnection
 from conformance.local.http2 import http2_request
-from conformance.local.http11 import (
+from conformance.local.http11 import next_event
+from conformance.local.messages import (
     DEFAULT_TIMEOUTS,
     PeerProtocolError,
     Request,
@@ -42,7 +43,6 @@ from conformance.local.http11 import (
     Timeouts,
     decode_headers,
     encode_headers,
-    next_event,
     text_response,
 )
 

@@ -27,15 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from conformance.local.http11 import (
-    DEFAULT_TIMEOUTS,
-    ConnectionAbort,
-    HTTPServer,
-    Request,
-    Response,
-    Timeouts,
-    text_response,
-)
+from conformance.local.http11 import HTTPServer
+from conformance.local.messages import DEFAULT_TIMEOUTS, ConnectionAbort, Request, Response, Timeouts, text_response
 from conformance.local.pods.goisms import (
     atoi,
     canonical_header_key,
