@@ -12,13 +12,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pytest
+
 from conformance.__about__ import __version__
 from conformance.results import Outcome, RunRecord, TestRecord, write_json_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
     from conformance.options import Options
     from conformance.session import RunFacts
@@ -131,7 +131,9 @@ class Recorder:
             self._pending[report.nodeid] = pending
         if PROP_GATE in props:
             pending.gate = str(props[PROP_GATE])
-        pending.duration += report.duration
+        if not isinstance(report, pytest.SubtestReport):
+            # A subtest's time is already inside its test's call phase: adding it again counts it twice.
+            pending.duration += report.duration
         if report.failed and not pending.failure:
             phase = "" if report.when == "call" else f"{report.when} failed: "
             pending.failure = phase + _summary(_text(report))

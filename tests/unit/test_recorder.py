@@ -45,6 +45,27 @@ def test_passed_test_is_succeeded_and_written_at_once(recorder: Recorder) -> Non
     assert data["tests"][0]["outcome"] == "SUCCEEDED"
 
 
+def test_subtest_time_is_not_counted_twice(recorder: Recorder) -> None:
+    # A subtest runs inside its test's call phase, whose duration already holds it.
+    subtest = pytest.SubtestReport(
+        nodeid="suites/x.py::test_x",
+        location=("suites/x.py", 1, "test_x"),
+        keywords={},
+        outcome="passed",
+        longrepr=None,
+        when="call",
+        user_properties=PROPS,
+        duration=0.4,
+    )
+    recorder.observe(report("setup", "passed"))
+    recorder.observe(subtest)
+    recorder.observe(subtest)
+    recorder.observe(report("call", "passed"))
+    record = recorder.observe(report("teardown", "passed"))
+    assert record is not None
+    assert record.duration == 1.5
+
+
 def test_gated_skip_records_the_gate_outcome(recorder: Recorder) -> None:
     skip = ("suites/x.py", 1, "Skipped: Skipping HTTPRouteX: suite does not support HTTPRoute")
     recorder.observe(report("setup", "skipped", props=[*PROPS, (PROP_GATE, "NOT_SUPPORTED")], longrepr=skip))
