@@ -17,22 +17,31 @@ def _to_v1(
     )
 
 
-# httproute-request-header-modifier.go: the rule-level filter and the backendRef-level filter
-# (HTTPRouteBackendRequestHeaderModifier) must give exactly these results.
-REQUEST_HEADER_MODIFIER_CASES = (
-    _to_v1("/set", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Set": "set-overwrites-values"}),
-    _to_v1(
+#: The edits upstream's request and response header-modifier manifests both make, as (path, headers
+#: before, headers after, names that must be gone): set overwrites, add appends, remove drops. The
+#: request filter applies them to what the backend receives, the response filter to what it answers.
+HEADER_EDITS: tuple[tuple[str, dict[str, str], dict[str, str] | None, tuple[str, ...]], ...] = (
+    ("/set", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Set": "set-overwrites-values"}, ()),
+    (
         "/set",
         {"Some-Other-Header": "val", "X-Header-Set": "some-other-value"},
         {"Some-Other-Header": "val", "X-Header-Set": "set-overwrites-values"},
+        (),
     ),
-    _to_v1("/add", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Add": "add-appends-values"}),
-    _to_v1(
+    ("/add", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Add": "add-appends-values"}, ()),
+    (
         "/add",
         {"Some-Other-Header": "val", "X-Header-Add": "some-other-value"},
         {"Some-Other-Header": "val", "X-Header-Add": "some-other-value,add-appends-values"},
+        (),
     ),
-    _to_v1("/remove", {"X-Header-Remove": "val"}, None, ("X-Header-Remove",)),
+    ("/remove", {"X-Header-Remove": "val"}, None, ("X-Header-Remove",)),
+)
+
+# httproute-request-header-modifier.go: the rule-level filter and the backendRef-level filter
+# (HTTPRouteBackendRequestHeaderModifier) must give exactly these results.
+REQUEST_HEADER_MODIFIER_CASES = (
+    *(_to_v1(path, before, after, absent) for path, before, after, absent in HEADER_EDITS),
     _to_v1(
         "/multiple",
         {

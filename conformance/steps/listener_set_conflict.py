@@ -47,29 +47,29 @@ def listener_conflicts_must_resolve_to_first_claimant(
     # Only the ListenerSets that keep a valid listener are attached.
     kube.gateway_must_have_attached_listener_sets(gateway, 2)
 
+    def keeps_a_listener(name: str, own_listener: str, lost_listener: str) -> None:
+        """The set loses one clash but keeps another listener, so it stays Accepted and Programmed."""
+        kept = listener_set(name)
+        kube.listener_set_must_have_condition(kept, Condition("Accepted", "True"))
+        kube.listener_set_must_have_condition(kept, Condition("Programmed", "True", "Programmed"))
+        kube.listener_set_listeners_must_have_conditions(kept, READY, [own_listener])
+        kube.listener_set_listeners_must_have_conditions(kept, lost, [lost_listener])
+
+    def loses_its_only_listener(name: str, lost_listener: str) -> None:
+        emptied = listener_set(name)
+        kube.listener_set_must_have_condition(emptied, Condition("Accepted", "False", "ListenersNotValid"))
+        kube.listener_set_must_have_condition(emptied, Condition("Programmed", "False", "ListenersNotValid"))
+        kube.listener_set_listeners_must_have_conditions(emptied, lost, [lost_listener])
+
     with subtests.test(msg="first ListenerSet: loses to the Gateway, wins against later ListenerSets"):
-        first = listener_set("gateway-1")
-        kube.listener_set_must_have_condition(first, Condition("Accepted", "True"))
-        kube.listener_set_must_have_condition(first, Condition("Programmed", "True", "Programmed"))
-        kube.listener_set_listeners_must_have_conditions(first, READY, ["listener-set-1-listener"])
-        kube.listener_set_listeners_must_have_conditions(first, lost, [gateway_listener])
-        kube.listener_set_listeners_must_have_conditions(first, READY, [set_listener])
+        keeps_a_listener("gateway-1", "listener-set-1-listener", gateway_listener)
+        kube.listener_set_listeners_must_have_conditions(listener_set("gateway-1"), READY, [set_listener])
 
     with subtests.test(msg="second ListenerSet: its only listener loses to the Gateway"):
-        second = listener_set("gateway-2")
-        kube.listener_set_must_have_condition(second, Condition("Accepted", "False", "ListenersNotValid"))
-        kube.listener_set_must_have_condition(second, Condition("Programmed", "False", "ListenersNotValid"))
-        kube.listener_set_listeners_must_have_conditions(second, lost, [gateway_listener])
+        loses_its_only_listener("gateway-2", gateway_listener)
 
     with subtests.test(msg="third ListenerSet: loses to an older ListenerSet"):
-        third = listener_set("listener-set-1")
-        kube.listener_set_must_have_condition(third, Condition("Accepted", "True"))
-        kube.listener_set_must_have_condition(third, Condition("Programmed", "True", "Programmed"))
-        kube.listener_set_listeners_must_have_conditions(third, READY, ["listener-set-2-listener"])
-        kube.listener_set_listeners_must_have_conditions(third, lost, [set_listener])
+        keeps_a_listener("listener-set-1", "listener-set-2-listener", set_listener)
 
     with subtests.test(msg="fourth ListenerSet: its only listener loses to an older ListenerSet"):
-        fourth = listener_set("listener-set-2")
-        kube.listener_set_must_have_condition(fourth, Condition("Accepted", "False", "ListenersNotValid"))
-        kube.listener_set_must_have_condition(fourth, Condition("Programmed", "False", "ListenersNotValid"))
-        kube.listener_set_listeners_must_have_conditions(fourth, lost, [set_listener])
+        loses_its_only_listener("listener-set-2", set_listener)

@@ -15,6 +15,7 @@ from conformance import (
 )
 from conformance.fixtures import HTTPProbe, Kube
 from conformance.infra import INFRA_BACKEND_V1, INFRA_NS, SAME_NAMESPACE_GATEWAY
+from conformance.steps.header_modifier import HEADER_EDITS
 
 CONFORMANCE = ConformanceTest(
     short_name="HTTPRouteResponseHeaderModifier",
@@ -47,19 +48,7 @@ def _case(
 
 
 CASES = (
-    _case("/set", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Set": "set-overwrites-values"}),
-    _case(
-        "/set",
-        {"Some-Other-Header": "val", "X-Header-Set": "some-other-value"},
-        {"Some-Other-Header": "val", "X-Header-Set": "set-overwrites-values"},
-    ),
-    _case("/add", {"Some-Other-Header": "val"}, {"Some-Other-Header": "val", "X-Header-Add": "add-appends-values"}),
-    _case(
-        "/add",
-        {"Some-Other-Header": "val", "X-Header-Add": "some-other-value"},
-        {"Some-Other-Header": "val", "X-Header-Add": "some-other-value,add-appends-values"},
-    ),
-    _case("/remove", {"X-Header-Remove": "val"}, absent=("X-Header-Remove",)),
+    *(_case(path, before, after, absent) for path, before, after, absent in HEADER_EDITS),
     _case(
         "/multiple",
         {
